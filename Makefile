@@ -1,0 +1,43 @@
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run demo test test-sqlite lint format clean
+
+# The virtualenv is rebuilt when the requirements change.
+$(VENV): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $(VENV)
+
+$(VENV)/.dev: $(VENV) requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+demo: $(VENV)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "门户网站： http://$(HOST)/   管理后台： http://$(HOST)/admin/"
+	$(PY) manage.py runserver $(HOST)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test-sqlite: $(VENV)/.dev
+	$(VENV)/bin/pytest
+
+test: lint test-sqlite
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media private staticfiles

@@ -1,0 +1,185 @@
+"""The demo site: home, the policy, a 2024 round's notices; every notice marked 演示数据."""
+
+import datetime
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from wagtail.documents import get_document_model
+from wagtail.models import Page, Site
+
+from .models import (
+    CallNoticePage,
+    HomePage,
+    NoticeIndexPage,
+    PublicityNoticePage,
+    ResultsNoticePage,
+    SiteChrome,
+)
+
+OFFICE_ADDRESS = "枣庄市市中区人力资源和社会保障局（演示地址）"
+OFFICE_PHONE = "0632-0000000"
+OFFICE_EMAIL = "shouxi-demo@example.cn"
+
+DEMO_CANDIDATES = [
+    ("林一帆", "男", "演示精密机械有限公司", "数控车工", "高级技师", "长期从事精密零件加工，攻克多项薄壁件变形难题。"),
+    ("周慧敏", "女", "演示新材料科技有限公司", "化学检验员", "技师", "建立快速检测方法，带徒十余人。"),
+    ("赵志强", "男", "演示能源装备股份有限公司", "焊工", "高级技师", "获市级技术能手称号，主持焊接工艺革新。"),
+]
+DEMO_RESULTS = [
+    ("林一帆", "演示精密机械有限公司", "数控车工", "SZSX-2024-001"),
+    ("赵志强", "演示能源装备股份有限公司", "焊工", "SZSX-2024-002"),
+]
+
+
+def application_form_bytes() -> bytes:
+    """A blank 申报表 (Art 9(2) item 1) as .docx."""
+    from docx import Document as DocxDocument
+
+    doc = DocxDocument()
+    doc.add_heading("市中首席技师申报表", level=1)
+    table = doc.add_table(rows=0, cols=4)
+    table.style = "Table Grid"
+    rows = [
+        ("姓名", "", "性别", ""),
+        ("出生年月", "", "身份证号", ""),
+        ("工作单位", "", "职业（工种）", ""),
+        ("职业资格等级", "", "证书编号", ""),
+        ("是否一线岗位", "", "联系电话", ""),
+    ]
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    for heading in (
+        "主要获奖情况",
+        "主要技术成果",
+        "传技带徒情况",
+        "推荐单位意见（盖章）",
+        "区选拔管理工作办公室审核意见",
+    ):
+        doc.add_paragraph(heading + "：")
+        doc.add_paragraph("\n\n")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def ensure_home() -> HomePage:
+    home = HomePage.objects.first()
+    if home:
+        return home
+    root = Page.objects.get(depth=1)
+    home = HomePage(
+        title="市中首席技师选拔管理",
+        slug="portal-home",
+        intro="<p>枣庄市市中区首席技师选拔管理工作的政策文件、申报通知、公示和名单公布。</p>",
+    )
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    old_root = site.root_page if site else None
+    if site:
+        site.root_page = home
+        site.site_name = "市中首席技师"
+        site.save()
+    else:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    # Wagtail's initial placeholder page ("Welcome to your new Wagtail site!") is no longer needed.
+    if old_root and old_root.specific_class is Page and old_root.depth == 2:
+        old_root.delete()
+    return home
+
+
+def ensure_settings(site: Site) -> None:
+    chrome = SiteChrome.for_site(site)
+    if not chrome.address:
+        chrome.address = OFFICE_ADDRESS
+        chrome.phone = OFFICE_PHONE
+        chrome.email = OFFICE_EMAIL
+        chrome.site_code = "3704020000"
+        chrome.icp_number = "鲁ICP备00000000号（演示）"
+        chrome.police_record = "鲁公网安备 37040200000000号（演示）"
+        chrome.save()
+
+
+def publish(parent: Page, page: Page) -> Page:
+    existing = parent.get_children().filter(slug=page.slug).first()
+    if existing:
+        return existing.specific
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def application_form_document():
+    Document = get_document_model()
+    doc = Document.objects.filter(title="市中首席技师申报表（演示）").first()
+    if doc is None:
+        doc = Document(title="市中首席技师申报表（演示）")
+        doc.file.save("shouxi-shenbaobiao.docx", ContentFile(application_form_bytes()), save=False)
+        doc.save()
+    return doc
+
+
+@transaction.atomic
+def load_demo_content() -> dict:
+    home = ensure_home()
+    site = Site.objects.get(root_page=home)
+    ensure_settings(site)
+    index = publish(
+        home,
+        NoticeIndexPage(
+            title="通知公告", slug="notices", show_in_menus=True, intro="<p>申报通知、公示和名单公布。</p>"
+        ),
+    )
+    call = publish(
+        index,
+        CallNoticePage(
+            title="关于开展2024年度市中首席技师选拔工作的通知（演示数据）",
+            slug="call-2024",
+            is_demo=True,
+            year=2024,
+            deadline=datetime.date(2024, 11, 29),
+            summary="2024年度市中首席技师选拔申报工作安排（演示数据）。",
+            body="<p>根据《市中首席技师选拔管理办法》（市中政办字〔2020〕33号）第九条，现部署2024年度市中首席技师选拔申报工作。"
+            "本年度选拔不超过10人，管理期限为4年，管理期间每人每月享受区政府津贴200元。</p>",
+            application_form=application_form_document(),
+        ),
+    )
+    publicity = publish(
+        index,
+        PublicityNoticePage(
+            title="关于2024年度市中首席技师拟选拔人选的公示（演示数据）",
+            slug="publicity-2024",
+            is_demo=True,
+            level="district",
+            window_start=datetime.date(2024, 12, 16),
+            summary="2024年度市中首席技师拟选拔人选公示（演示数据，人员均为虚构）。",
+            body="<p>经单位推荐、资格审查和专家评审，现将拟选拔人选予以公示，公示期为5个工作日。</p>",
+            objection_address=OFFICE_ADDRESS,
+            objection_phone=OFFICE_PHONE,
+            objection_email=OFFICE_EMAIL,
+            candidates=[
+                ("candidate", dict(zip(("name", "gender", "unit", "occupation", "level", "summary"), c, strict=True)))
+                for c in DEMO_CANDIDATES
+            ],
+        ),
+    )
+    results = publish(
+        index,
+        ResultsNoticePage(
+            title="关于公布2024年度市中首席技师名单的通知（演示数据）",
+            slug="results-2024",
+            is_demo=True,
+            announcement_number="市中政办字〔2025〕1号（演示）",
+            announcement_date=datetime.date(2025, 1, 20),
+            summary="2024年度市中首席技师名单（演示数据，人员均为虚构）。",
+            body="<p>经区人才工作领导小组研究、区政府同意，现将2024年度市中首席技师名单予以公布。</p>",
+            results=[
+                ("person", dict(zip(("name", "unit", "occupation", "certificate_number"), r, strict=True)))
+                for r in DEMO_RESULTS
+            ],
+        ),
+    )
+    return {"home": home, "index": index, "call": call, "publicity": publicity, "results": results}

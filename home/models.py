@@ -1,0 +1,442 @@
+"""Public pages of the portal: home, the policy, notices (calls, publicity, results)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .search import segment
+
+DEMO_NOTE = "演示数据：本页内容及其中人员、单位均为虚构，仅用于演示系统功能。"
+
+
+def chinese_date(value: datetime.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+class SegmentedSearchMixin:
+    """Adds a jieba-segmented copy of the page's text to the search index (see home.search)."""
+
+    def search_text(self) -> str:
+        return self.title
+
+    def segmented_text(self) -> str:
+        return segment(self.search_text())
+
+
+@register_setting(icon="site")
+class SiteChrome(BaseSiteSetting):
+    """Footer and identity of the site, as 政府网站发展指引 requires."""
+
+    sponsor = models.CharField("主办单位", max_length=100, default="枣庄市市中区人民政府办公室")
+    organiser = models.CharField("承办单位", max_length=100, default="枣庄市市中区人力资源和社会保障局")
+    address = models.CharField("联系地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    site_code = models.CharField("网站标识码", max_length=30, blank=True)
+    icp_number = models.CharField("ICP备案号", max_length=50, blank=True)
+    police_record = models.CharField("公安机关备案号", max_length=50, blank=True)
+    party_mark_url = models.URLField("党政机关网站标识链接", blank=True)
+    error_report_url = models.URLField("纠错链接", blank=True, help_text="留空时使用本站的“网站纠错”邮件地址。")
+
+    panels = [
+        MultiFieldPanel([FieldPanel("sponsor"), FieldPanel("organiser")], heading="主办与承办"),
+        MultiFieldPanel([FieldPanel("address"), FieldPanel("phone"), FieldPanel("email")], heading="联系方式"),
+        MultiFieldPanel(
+            [
+                FieldPanel("site_code"),
+                FieldPanel("icp_number"),
+                FieldPanel("police_record"),
+                FieldPanel("party_mark_url"),
+                FieldPanel("error_report_url"),
+            ],
+            heading="网站标识与备案",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "网站设置"
+
+
+class HomePage(SegmentedSearchMixin, Page):
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("segmented_text")]
+    subpage_types = ["home.PolicyPage", "home.NoticeIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "首页"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = NoticePage.live_notices().descendant_of(self)
+        context["latest_notices"] = notices.order_by("-first_published_at")[:8]
+        context["policies"] = PolicyPage.objects.live().public().descendant_of(self).order_by("-written_date")
+        context["notice_index"] = NoticeIndexPage.objects.live().public().descendant_of(self).first()
+        return context
+
+
+class ParagraphList(blocks.ListBlock):
+    def __init__(self, **kwargs):
+        super().__init__(blocks.TextBlock(label="段落"), **kwargs)
+
+
+class ArticleBlock(blocks.StructBlock):
+    number = blocks.IntegerBlock(label="条号", min_value=1)
+    text = blocks.TextBlock(label="条文")
+    items = blocks.ListBlock(blocks.TextBlock(label="项"), label="项", required=False)
+
+    class Meta:
+        label = "条"
+        icon = "doc-full"
+
+
+class ChapterBlock(blocks.StructBlock):
+    number = blocks.IntegerBlock(label="章号", min_value=1)
+    title = blocks.CharBlock(label="章名")
+    articles = blocks.ListBlock(ArticleBlock(), label="条")
+
+    class Meta:
+        label = "章"
+        icon = "folder-open-inverse"
+
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 17 → 十七, 21 → 二十一 (enough for chapter and article numbers)."""
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CHINESE_DIGITS[tens]
+    return head + "十" + (CHINESE_DIGITS[ones] if ones else "")
+
+
+class PolicyPage(RoutablePageMixin, SegmentedSearchMixin, Page):
+    """A normative document: its issuing notice, chapters and articles, and disclosure metadata."""
+
+    index_number = models.CharField(
+        "索引号", max_length=40, unique=True, blank=True, editable=False, help_text="首次保存时生成，此后不变。"
+    )
+    issuer = models.CharField("发文机关", max_length=100)
+    document_number = models.CharField("文号", max_length=60, unique=True)
+    written_date = models.DateField("成文日期")
+    publish_date = models.DateField("发布日期")
+    subject = models.CharField("主题分类", max_length=60, default="劳动、人事、监察")
+    effective_from = models.DateField("施行日期")
+    effective_until = models.DateField("有效期至", null=True, blank=True)
+
+    notice_title = models.CharField("印发通知标题", max_length=200, blank=True)
+    addressee = models.CharField("主送机关", max_length=200, blank=True)
+    notice_body = models.TextField("通知正文", blank=True)
+    signature = models.CharField("落款", max_length=100, blank=True)
+    disclosure_note = models.CharField("公开属性", max_length=50, blank=True)
+    body = StreamField([("chapter", ChapterBlock())], verbose_name="正文", blank=True)
+    source_file = models.CharField("导入来源", max_length=200, blank=True, editable=False)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("issuer"),
+                FieldRowPanel([FieldPanel("document_number"), FieldPanel("subject")]),
+                FieldRowPanel([FieldPanel("written_date"), FieldPanel("publish_date")]),
+                FieldRowPanel([FieldPanel("effective_from"), FieldPanel("effective_until")]),
+                HelpPanel(content="索引号在首次保存时自动生成，此后不再改变；有效性按施行日期和有效期自动计算。"),
+            ],
+            heading="政府信息公开元数据",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("notice_title"),
+                FieldPanel("addressee"),
+                FieldPanel("notice_body"),
+                FieldPanel("signature"),
+                FieldPanel("disclosure_note"),
+            ],
+            heading="印发通知",
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("segmented_text")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "政策文件"
+        verbose_name_plural = "政策文件"
+
+    # --- validity (Art 16) ---
+    def in_force_on(self, day: datetime.date) -> bool:
+        if day < self.effective_from:
+            return False
+        return self.effective_until is None or day <= self.effective_until
+
+    @property
+    def validity(self) -> str:
+        today = timezone.localdate()
+        if today < self.effective_from:
+            return "尚未施行"
+        return "有效" if self.in_force_on(today) else "已失效"
+
+    # --- disclosure metadata ---
+    def clean(self):
+        super().clean()
+        if self.effective_until and self.effective_until < self.effective_from:
+            raise ValidationError({"effective_until": "有效期截止日期不能早于施行日期。"})
+
+    def save(self, *args, **kwargs):
+        if not self.index_number:
+            self.index_number = self.next_index_number(self.publish_date or self.written_date)
+        return super().save(*args, **kwargs)
+
+    @classmethod
+    def next_index_number(cls, day: datetime.date) -> str:
+        prefix = f"{settings.POLICY_INDEX_ISSUER_CODE}/{day.year}-"
+        with transaction.atomic():
+            taken = cls.objects.filter(index_number__startswith=prefix).values_list("index_number", flat=True)
+            last = max((int(n.rsplit("-", 1)[1]) for n in taken), default=0)
+        return f"{prefix}{last + 1:05d}"
+
+    def metadata(self) -> list[tuple[str, str]]:
+        return [
+            ("索引号", self.index_number),
+            ("发文机关", self.issuer),
+            ("文号", self.document_number),
+            ("成文日期", chinese_date(self.written_date)),
+            ("发布日期", chinese_date(self.publish_date)),
+            ("主题分类", self.subject),
+            ("有效性", self.validity),
+        ]
+
+    # --- content helpers ---
+    @cached_property
+    def chapters(self) -> list[dict]:
+        result = []
+        for block in self.body:
+            if block.block_type != "chapter":
+                continue
+            value = block.value
+            result.append(
+                {
+                    "number": value["number"],
+                    "label": f"第{chinese_number(value['number'])}章",
+                    "title": value["title"],
+                    "articles": [
+                        {
+                            "number": a["number"],
+                            "label": f"第{chinese_number(a['number'])}条",
+                            "text": a["text"],
+                            "items": list(a["items"]),
+                        }
+                        for a in value["articles"]
+                    ],
+                }
+            )
+        return result
+
+    def articles(self) -> list[dict]:
+        return [a for c in self.chapters for a in c["articles"]]
+
+    def search_text(self) -> str:
+        parts = [self.title, self.notice_title, self.notice_body, self.document_number]
+        for c in self.chapters:
+            parts.append(c["title"])
+            for a in c["articles"]:
+                parts.append(a["text"])
+                parts.extend(a["items"])
+        return "\n".join(p for p in parts if p)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["written_date_text"] = chinese_date(self.written_date)
+        return context
+
+    @path("print/", name="print")
+    def print_view(self, request):
+        return self.render(request, template="home/policy_page_print.html")
+
+
+class NoticeIndexPage(Page):
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+    per_page = 10
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.CallNoticePage", "home.PublicityNoticePage", "home.ResultsNoticePage"]
+
+    class Meta:
+        verbose_name = "通知公告栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = NoticePage.live_notices().child_of(self).order_by("-first_published_at", "-pk")
+        paginator = Paginator(notices, self.per_page)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        context["page_obj"] = page_obj
+        context["notices"] = page_obj.object_list
+        return context
+
+
+class NoticePage(SegmentedSearchMixin, Page):
+    """What every notice has: a kind, a date, a summary and a body; concrete kinds add their fields."""
+
+    kind_label = "通知公告"
+
+    summary = models.TextField("摘要", blank=True, max_length=300)
+    body = RichTextField("正文", blank=True)
+    is_demo = models.BooleanField("演示数据", default=False, help_text="勾选后页面顶部显示“演示数据”提示。")
+
+    search_fields = Page.search_fields + [index.SearchField("segmented_text")]
+    parent_page_types = ["home.NoticeIndexPage"]
+    subpage_types: list[str] = []
+    base_panels = [FieldPanel("summary"), FieldPanel("body"), FieldPanel("is_demo")]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def live_notices(cls):
+        return Page.objects.live().public().type(CallNoticePage, PublicityNoticePage, ResultsNoticePage)
+
+    def search_text(self) -> str:
+        from django.utils.html import strip_tags
+
+        return "\n".join([self.title, self.summary, strip_tags(self.body)])
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["demo_note"] = DEMO_NOTE if self.is_demo else ""
+        return context
+
+
+DEFAULT_MATERIALS = (
+    "<ol><li>市中首席技师申报表；</li><li>1000字左右的事迹材料；</li>"
+    "<li>申报人职业资格证书、获奖情况、主要技术成果及相关证书等证明材料。</li></ol>"
+)
+
+
+class CallNoticePage(NoticePage):
+    """申报通知 (Art 9(1)): the call for a round's applications."""
+
+    kind_label = "申报通知"
+
+    year = models.PositiveIntegerField("评选年度")
+    deadline = models.DateField("申报截止日期")
+    materials = RichTextField("申报材料", default=DEFAULT_MATERIALS, help_text="第九条第二项规定的推荐材料。")
+    application_form = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="申报表下载",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("year"), FieldPanel("deadline")]),
+        *NoticePage.base_panels,
+        FieldPanel("materials"),
+        FieldPanel("application_form"),
+    ]
+
+    class Meta:
+        verbose_name = "申报通知"
+
+
+class PublicityLevel(models.TextChoices):
+    UNIT = "unit", "单位公示（第九条第二项）"
+    DISTRICT = "district", "区级公示（第九条第五项）"
+
+
+class CandidateBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label="姓名", max_length=50)
+    gender = blocks.ChoiceBlock(label="性别", choices=[("男", "男"), ("女", "女")])
+    unit = blocks.CharBlock(label="工作单位", max_length=100)
+    occupation = blocks.CharBlock(label="职业（工种）", max_length=50)
+    level = blocks.CharBlock(label="职业资格等级", max_length=20)
+    summary = blocks.TextBlock(label="主要事迹", required=False)
+
+    class Meta:
+        label = "人选"
+
+
+class PublicityNoticePage(NoticePage):
+    """公示: a publicity notice with its window and the objection channel."""
+
+    kind_label = "公示"
+
+    level = models.CharField("公示层级", max_length=10, choices=PublicityLevel.choices, default="district")
+    unit_name = models.CharField("推荐单位", max_length=100, blank=True, help_text="单位公示时填写。")
+    window_start = models.DateField("公示开始日期", null=True, blank=True)
+    working_days = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
+    objection_address = models.CharField("异议受理地址", max_length=200, blank=True)
+    objection_phone = models.CharField("异议受理电话", max_length=50, blank=True)
+    objection_email = models.EmailField("异议受理邮箱", blank=True)
+    candidates = StreamField([("candidate", CandidateBlock())], verbose_name="公示名单", blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("level"), FieldPanel("unit_name")]),
+        FieldRowPanel([FieldPanel("window_start"), FieldPanel("working_days")]),
+        *NoticePage.base_panels,
+        FieldPanel("candidates"),
+        MultiFieldPanel(
+            [FieldPanel("objection_address"), FieldPanel("objection_phone"), FieldPanel("objection_email")],
+            heading="异议受理",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "公示"
+
+    def clean(self):
+        super().clean()
+        if self.level == PublicityLevel.UNIT and not self.unit_name:
+            raise ValidationError({"unit_name": "单位公示须填写推荐单位。"})
+
+
+class ResultBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label="姓名", max_length=50)
+    unit = blocks.CharBlock(label="工作单位", max_length=100)
+    occupation = blocks.CharBlock(label="职业（工种）", max_length=50)
+    certificate_number = blocks.CharBlock(label="证书编号", max_length=30)
+
+    class Meta:
+        label = "入选人员"
+
+
+class ResultsNoticePage(NoticePage):
+    """名单公布 (Art 9(6)): the list announced by the district government office."""
+
+    kind_label = "名单公布"
+
+    announcement_number = models.CharField("公布文号", max_length=60, blank=True)
+    announcement_date = models.DateField("公布日期", null=True, blank=True)
+    results = StreamField([("person", ResultBlock())], verbose_name="入选名单", blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("announcement_number"), FieldPanel("announcement_date")]),
+        *NoticePage.base_panels,
+        FieldPanel("results"),
+    ]
+
+    class Meta:
+        verbose_name = "名单公布"

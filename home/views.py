@@ -1,0 +1,33 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.shortcuts import render
+from wagtail.models import Page, Site
+
+from .search import segment_query
+
+MAX_QUERY = 50
+
+
+def search(request):
+    query = (request.GET.get("q") or "").strip()[:MAX_QUERY]
+    results = Page.objects.none()
+    if query:
+        terms = segment_query(query)
+        if terms:
+            results = Page.objects.live().public().specific().search(terms, operator="and")
+    paginator = Paginator(results, 10)
+    try:
+        page_obj = paginator.page(request.GET.get("page", 1))
+    except (PageNotAnInteger, EmptyPage):
+        page_obj = paginator.page(1)
+    return render(request, "home/search.html", {"query": query, "page_obj": page_obj})
+
+
+def site_map(request):
+    """网站地图: the live public page tree of this site."""
+    site = Site.find_for_request(request)
+    root = site.root_page if site else None
+    pages = []
+    if root:
+        for page in root.get_descendants(inclusive=True).live().public().order_by("path"):
+            pages.append((page, page.depth - root.depth))
+    return render(request, "home/site_map.html", {"pages": pages})

@@ -1,0 +1,24 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_site(db):
+    """The demo site as `make demo` builds it: home, notices and the imported 2020 policy."""
+    from django.core.management import call_command
+
+    from home.demo import load_demo_content
+
+    pages = load_demo_content()
+    call_command("import_policy", verbosity=0)
+    from home.models import PolicyPage
+
+    pages["policy"] = PolicyPage.objects.get()
+    return pages

@@ -1,0 +1,10 @@
+"""The roles of SPEC §1, each a Django group (created by home/migrations/0002)."""
+
+RECOMMENDER = "推荐单位经办人"
+OFFICE = "区选拔管理工作办公室"
+EXPERT = "评审专家"
+LEADING_GROUP = "区人才工作领导小组"
+EDITOR = "网站编辑"
+FINANCE = "财政"
+
+ALL_ROLES = (RECOMMENDER, OFFICE, EXPERT, LEADING_GROUP, EDITOR, FINANCE)
