@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from workflow.models import RuleSet
+
 from .models import HomePage, PolicyPage
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
@@ -174,4 +176,5 @@ def import_policy(path: Path, publish_date: datetime.date | None = None, user=No
     if created:
         home.add_child(instance=page)
     page.save_revision(user=user, log_action=True).publish(user=user)
+    RuleSet.objects.filter(document_number=page.document_number).update(policy=page)
     return page, created

@@ -1,0 +1,44 @@
+"""Private uploads: kept outside MEDIA_ROOT, checked by content, renamed, size-limited."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+def private_storage():
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def kind_of(upload) -> str | None:
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(position)
+    return next((ext for magic, ext in SIGNATURES.items() if head.startswith(magic)), None)
+
+
+def validate_upload(upload) -> None:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError("文件超过20MB，请压缩后再上传。", code="size")
+    if kind_of(upload) is None:
+        raise ValidationError("只接受PDF、JPEG或PNG文件（按文件内容识别）。", code="type")
+
+
+def _safe_name(folder: str, filename: str) -> str:
+    """A generated name: the uploader's file name never reaches the file system."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    ext = {"jpeg": "jpg"}.get(suffix, suffix)
+    return f"{folder}/{uuid.uuid4().hex}.{ext if ext in ('pdf', 'jpg', 'png') else 'bin'}"
+
+
+def evidence_path(instance, filename) -> str:
+    return _safe_name("evidence", filename)
+
+
+def objection_path(instance, filename) -> str:
+    return _safe_name("objections", filename)

@@ -1,0 +1,617 @@
+"""Roster records (SPEC §4): units, persons, rounds, entries and the parts of an application."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.search import index
+
+from workflow import eligibility
+from workflow.machine import EntryLifecycle
+from workflow.models import QualificationLevel
+from workflow.states import NEGATIVE_STATES, Status
+
+from . import files, idnumber
+
+# What may be edited in each state (SPEC §6): the application only in draft and returned.
+APPLICATION_EDITABLE_STATES = {Status.DRAFT, Status.RETURNED}
+
+
+class Unit(index.Indexed, models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT_ENTERPRISE = "district_enterprise", "区属企业"
+        INDUSTRY = "industry", "行业"
+        CENTRAL_TAXPAYER = "central_taxpayer", "中央驻区纳税企业"
+        PROVINCIAL_TAXPAYER = "provincial_taxpayer", "省属驻区纳税企业"
+        TOWNSHIP_HRSS = "township_hrss", "镇街人力资源和社会保障所"
+
+    class Industry(models.TextChoices):
+        PILLAR = "pillar", "支柱产业"
+        ADVANTAGE = "advantage", "优势产业"
+        CHARACTERISTIC = "characteristic", "特色产业"
+        EMERGING = "emerging", "新兴产业"
+        OTHER = "other", "其他"
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    kind = models.CharField("单位类型", max_length=30, choices=Kind.choices)
+    industry = models.CharField("产业类别", max_length=20, choices=Industry.choices, default=Industry.OTHER)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    banned = models.BooleanField(
+        "已取消申报资格", default=False, help_text="第十四条第三项：期满评估不合格且单位负有责任。"
+    )
+    ban_reason = models.CharField("取消申报资格原因", max_length=200, blank=True)
+    banned_on = models.DateField("取消申报资格日期", null=True, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("industry")]),
+        FieldPanel("credit_code"),
+        FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_phone")]),
+        MultiFieldPanel(
+            [FieldPanel("banned"), FieldPanel("ban_reason"), FieldPanel("banned_on")],
+            heading="申报资格（第十四条第三项）",
+        ),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("kind")]
+
+    class Meta:
+        verbose_name = "推荐单位"
+        verbose_name_plural = "推荐单位"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def ban(self, reason: str) -> None:
+        self.banned = True
+        self.ban_reason = reason[:200]
+        self.banned_on = timezone.localdate()
+        self.save(update_fields=["banned", "ban_reason", "banned_on"])
+
+
+class StaffProfile(models.Model):
+    """Which unit a 推荐单位经办人 acts for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    unit = models.ForeignKey(Unit, verbose_name="所属推荐单位", null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "经办人所属单位"
+
+    def __str__(self):
+        return f"{self.user} · {self.unit or '—'}"
+
+
+def unit_of(user) -> Unit | None:
+    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
+    return profile.unit if profile else None
+
+
+def unit_id_of(user) -> int | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_portal_unit_id"):
+        user._portal_unit_id = StaffProfile.objects.filter(user_id=user.pk).values_list("unit_id", flat=True).first()
+    return user._portal_unit_id
+
+
+class Person(index.Indexed, models.Model):
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField(
+        "居民身份证号",
+        max_length=18,
+        unique=True,
+        validators=[idnumber.validate_id_number],
+        help_text="18位，末位可为X。",
+    )
+    gender = models.CharField("性别", max_length=2, editable=False)
+    birth_date = models.DateField("出生日期", editable=False)
+    phone = models.CharField("联系电话", max_length=20)
+    occupation = models.CharField("职业（工种）", max_length=50)
+    qualification_level = models.PositiveSmallIntegerField("职业资格等级", choices=QualificationLevel.choices)
+    qualification_certificate = models.CharField("职业资格证书编号", max_length=50)
+    qualification_date = models.DateField("职业资格取得日期")
+    is_frontline = models.BooleanField("在一线岗位直接从事技术技能工作", default=True)
+    is_freelancer = models.BooleanField("自由职业者", default=False)
+    employer = models.CharField("工作单位", max_length=100, blank=True, help_text="自由职业者可不填。")
+    unit = models.ForeignKey(Unit, verbose_name="推荐单位", on_delete=models.PROTECT, related_name="persons")
+    photo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="照片", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("id_number")]),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("unit")]),
+        FieldRowPanel([FieldPanel("occupation"), FieldPanel("employer")]),
+        FieldRowPanel(
+            [
+                FieldPanel("qualification_level"),
+                FieldPanel("qualification_certificate"),
+                FieldPanel("qualification_date"),
+            ]
+        ),
+        FieldRowPanel([FieldPanel("is_frontline"), FieldPanel("is_freelancer")]),
+        FieldPanel("photo"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("unit_id")]
+
+    class Meta:
+        verbose_name = "技能人才"
+        verbose_name_plural = "技能人才"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumber.mask(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return idnumber.mask_phone(self.phone)
+
+    def clean(self):
+        super().clean()
+        self.id_number = idnumber.normalise(self.id_number)
+        try:
+            idnumber.validate_id_number(self.id_number)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from None
+        birth = idnumber.birth_date_of(self.id_number)
+        if birth > timezone.localdate():
+            raise ValidationError({"id_number": "居民身份证号中的出生日期晚于今天。"})
+        if self.qualification_date and self.qualification_date > timezone.localdate():
+            raise ValidationError({"qualification_date": "职业资格取得日期不能晚于今天。"})
+
+    def save(self, *args, **kwargs):
+        self.id_number = idnumber.normalise(self.id_number)
+        if self.id_number and len(self.id_number) == 18:
+            self.birth_date = idnumber.birth_date_of(self.id_number)
+            self.gender = idnumber.gender_of(self.id_number)
+        super().save(*args, **kwargs)
+
+    def application_locked(self) -> bool:
+        """The person's data are part of an application once its publicity has started (SPEC §6)."""
+        return self.entries.exclude(status__in=[*APPLICATION_EDITABLE_STATES, *NEGATIVE_STATES]).exists()
+
+
+class Round(models.Model):
+    """评选批次 (Art 4, 9(1), 16)."""
+
+    year = models.PositiveSmallIntegerField("评选年度", db_index=True)
+    rule_set = models.ForeignKey(
+        "workflow.RuleSet", verbose_name="规则集", on_delete=models.PROTECT, related_name="rounds"
+    )
+    quota = models.PositiveSmallIntegerField("选拔名额", default=10)
+    call_date = models.DateField("申报通知日期")
+    application_deadline = models.DateField("申报截止日期")
+    call_page = models.ForeignKey(
+        "home.CallNoticePage",
+        verbose_name="申报通知页面",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    district_notice = models.ForeignKey(
+        "home.PublicityNoticePage",
+        verbose_name="区级公示页面",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="评审专家", blank=True, related_name="expert_rounds"
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("year"), FieldPanel("rule_set"), FieldPanel("quota")]),
+        FieldRowPanel([FieldPanel("call_date"), FieldPanel("application_deadline")]),
+        FieldRowPanel([FieldPanel("call_page"), FieldPanel("district_notice")]),
+        FieldPanel("experts"),
+    ]
+
+    class Meta:
+        verbose_name = "评选批次"
+        verbose_name_plural = "评选批次"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年度"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        rules = self.rule_set if self.rule_set_id else None
+        if self.call_date and self.year:
+            if self.call_date.year != self.year or self.call_date.month < 10:
+                errors["call_date"] = (
+                    f"第九条第一项：申报工作在评选年度的第四季度部署，申报通知日期须在{self.year}年10月1日至12月31日之间。"
+                )
+            if rules and not rules.in_force_on(self.call_date):
+                until = f"有效期至{rules.valid_until:%Y年%-m月%-d日}" if rules.valid_until else ""
+                errors["rule_set"] = (
+                    f"第十六条：{rules.document_number}于{self.call_date:%Y-%m-%d}不在有效期内（{until}），不能据此开启新批次。"
+                )
+        if self.application_deadline and self.call_date and self.application_deadline <= self.call_date:
+            errors["application_deadline"] = "申报截止日期须晚于申报通知日期。"
+        if rules:
+            if self.quota and self.quota > rules.max_selected:
+                errors["quota"] = f"第四条：每次选拔不超过{rules.max_selected}人。"
+            if self.quota == 0:
+                errors["quota"] = "选拔名额须至少为1人。"
+            if self.year:
+                others = Round.objects.exclude(pk=self.pk)
+                near = others.filter(
+                    year__gt=self.year - rules.interval_years, year__lt=self.year + rules.interval_years
+                )
+                clash = near.order_by("year").first()
+                if clash:
+                    errors["year"] = (
+                        f"第四条：每{rules.interval_years}年评选1次，{clash.year}年度已有批次，"
+                        f"与本批次相隔不足{rules.interval_years}年。"
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- district publicity (Art 9(5), SPEC §3) ---
+    def district_notice_is_live(self) -> bool:
+        notice = self.district_notice
+        return bool(notice and notice.live and notice.first_published_at)
+
+    def district_publicity_first_day(self) -> datetime.date | None:
+        """The notice's go-live date if it was live for the whole day, else the next day (民法典 Art 201)."""
+        notice = self.district_notice
+        if not notice or not notice.first_published_at:
+            return None
+        went_live = timezone.localtime(notice.go_live_at or notice.first_published_at)
+        day = went_live.date()
+        if went_live.time() != datetime.time(0, 0):
+            day += datetime.timedelta(days=1)
+        return day
+
+
+class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
+    """One person in one round, recommended by one unit."""
+
+    round = models.ForeignKey(Round, verbose_name="评选批次", on_delete=models.PROTECT, related_name="entries")
+    person = models.ForeignKey(Person, verbose_name="申报人", on_delete=models.PROTECT, related_name="entries")
+    unit = models.ForeignKey(Unit, verbose_name="推荐单位", on_delete=models.PROTECT, related_name="entries")
+
+    # 申报表 (Art 9(2) item 1)
+    post = models.CharField("现从事岗位", max_length=100, blank=True)
+    years_in_occupation = models.PositiveSmallIntegerField("从事本职业（工种）年限", null=True, blank=True)
+    specialty = models.TextField("主要技能专长", blank=True)
+    achievements = models.TextField("主要业绩（申报表摘要）", blank=True)
+    unit_opinion = models.TextField("推荐单位评议意见", blank=True)
+    # Art 9(2) item 2
+    deeds = models.TextField("事迹材料（1000字左右）", blank=True)
+    deeds_summary = models.CharField("事迹摘要（公示用）", max_length=200, blank=True)
+    consent_to_publication = models.BooleanField(
+        "申报人已书面同意公示其姓名、性别、单位、职业、等级和事迹摘要", default=False
+    )
+    age_justification = models.TextField("超龄推荐的书面说明（第七条第五项）", blank=True)
+    revocation_justification = models.TextField("曾被取消资格的书面说明（第七条第一项）", blank=True)
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    APPLICATION_FIELDS = {
+        "post": "现从事岗位",
+        "years_in_occupation": "从事本职业年限",
+        "specialty": "主要技能专长",
+        "achievements": "主要业绩",
+        "unit_opinion": "推荐单位评议意见",
+    }
+
+    panels = [
+        FieldRowPanel([FieldPanel("round"), FieldPanel("person"), FieldPanel("unit")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("post"), FieldPanel("years_in_occupation")]),
+                FieldPanel("specialty"),
+                FieldPanel("achievements"),
+                FieldPanel("unit_opinion"),
+            ],
+            heading="申报表",
+        ),
+        MultiFieldPanel([FieldPanel("deeds"), FieldPanel("deeds_summary")], heading="事迹材料"),
+        InlinePanel("honours", heading="获奖称号与津贴（第七条第二项）", label="称号"),
+        InlinePanel("competition_results", heading="职业技能竞赛名次（第七条第二项）", label="竞赛"),
+        InlinePanel("inventions", heading="发明创造与革新成果（第七条第三项）", label="成果"),
+        InlinePanel("apprentices", heading="传技带徒（第七条第四项）", label="徒弟"),
+        InlinePanel("evidence_files", heading="证明材料（第九条第二项）", label="文件"),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent_to_publication"),
+                FieldPanel("age_justification"),
+                FieldPanel("revocation_justification"),
+            ],
+            heading="同意与说明",
+        ),
+    ]
+    search_fields = [
+        index.RelatedFields("person", [index.SearchField("name"), index.AutocompleteField("name")]),
+        index.RelatedFields("unit", [index.SearchField("name")]),
+        index.FilterField("status"),
+        index.FilterField("round_id"),
+        index.FilterField("unit_id"),
+    ]
+
+    class Meta:
+        verbose_name = "申报记录"
+        verbose_name_plural = "申报记录"
+        ordering = ["-round__year", "person__name"]
+        constraints = [models.UniqueConstraint(fields=["person", "round"], name="one_entry_per_person_per_round")]
+        permissions = [("view_personal_numbers", "查看完整身份证号和电话")]
+
+    def __str__(self):
+        return f"{self.person.name}（{self.round}）"
+
+    # --- validation ---
+    def clean(self):
+        super().clean()
+        if self.person_id and self.round_id:
+            dup = Entry.objects.filter(person_id=self.person_id, round_id=self.round_id).exclude(pk=self.pk)
+            if dup.exists():
+                raise ValidationError({"person": "此人在本批次已有申报记录，同一批次只能申报一次。"})
+        if self.person_id and self.unit_id and self.person.unit_id != self.unit_id:
+            raise ValidationError({"unit": "推荐单位须与技能人才登记的推荐单位一致。"})
+        if self.pk and self.status not in APPLICATION_EDITABLE_STATES:
+            raise ValidationError(
+                f"当前状态为“{self.get_status_display()}”，申报材料只能在草稿或退回补正状态下修改（第九条第二项）。"
+            )
+
+    # --- what guards and the checklist read ---
+    def is_own_unit(self, user) -> bool:
+        return self.unit_id is not None and self.unit_id == unit_id_of(user)
+
+    def missing_application_fields(self) -> list[str]:
+        return [label for name, label in self.APPLICATION_FIELDS.items() if getattr(self, name) in (None, "")]
+
+    def has_open_objection(self, window: str | None) -> bool:
+        objections = self.objections.filter(status=Objection.State.OPEN)
+        return (objections.filter(window=window) if window else objections).exists()
+
+    def has_upheld_objection(self, window: str) -> bool:
+        return self.objections.filter(status=Objection.State.UPHELD, window=window).exists()
+
+    def has_expert_review(self) -> bool:
+        return self.expert_scores.exclude(
+            Q(finding_ethics="") | Q(finding_skill="") | Q(finding_innovation="") | Q(finding_mentoring="")
+        ).exists()
+
+    def certificate_number_taken(self, number: str) -> bool:
+        return Entry.objects.filter(certificate_number=number).exclude(pk=self.pk).exists()
+
+    def next_certificate_number(self) -> str:
+        prefix = f"SZSX-{self.round.year}-"
+        taken = Entry.objects.filter(certificate_number__startswith=prefix).values_list("certificate_number", flat=True)
+        last = max((int(n.rsplit("-", 1)[1]) for n in taken if n.rsplit("-", 1)[1].isdigit()), default=0)
+        return f"{prefix}{last + 1:03d}"
+
+    def checklist(self):
+        return eligibility.checklist(self)
+
+    @property
+    def age_on_call_date(self) -> int:
+        return eligibility.age_on(self.person.birth_date, self.round.call_date)
+
+    @property
+    def application_editable(self) -> bool:
+        return self.status in APPLICATION_EDITABLE_STATES
+
+    def publicity_window(self):
+        from workflow import workdays
+
+        rules = self.round.rule_set
+        today = timezone.localdate()
+        if self.status == Status.UNIT_PUBLICITY:
+            return "单位公示", workdays.window_status(self.unit_publicity_start, rules.unit_publicity_days, today)
+        if self.status == Status.DISTRICT_PUBLICITY:
+            return "区级公示", workdays.window_status(
+                self.district_publicity_start, rules.district_publicity_days, today
+            )
+        return None
+
+
+class Honour(models.Model):
+    class Kind(models.TextChoices):
+        CHINA_SKILL_AWARD = "china_skill_award", "中华技能大奖"
+        PROVINCIAL_CONTRIBUTOR = "provincial_contributor", "省有突出贡献技师"
+        SKILL_EXPERT = "skill_expert", "市级以上技术能手"
+        SIMILAR_TITLE = "similar_title", "其他同类称号"
+        STATE_COUNCIL_ALLOWANCE = "state_council_allowance", "享受国务院政府特殊津贴"
+        OTHER = "other", "其他荣誉"
+
+    entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="honours")
+    kind = models.CharField("类别", max_length=30, choices=Kind.choices)
+    title = models.CharField("称号名称", max_length=100)
+    awarded_on = models.DateField("获得日期")
+    issuer = models.CharField("授予机关", max_length=100, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+        FieldRowPanel([FieldPanel("awarded_on"), FieldPanel("issuer")]),
+    ]
+
+    class Meta:
+        verbose_name = "称号"
+        ordering = ["-awarded_on"]
+
+    def __str__(self):
+        return self.title
+
+
+class CompetitionResult(models.Model):
+    class Level(models.TextChoices):
+        NATIONAL = "national", "全国职业技能竞赛"
+        PROVINCIAL_1 = "provincial_1", "省级一类职业技能竞赛"
+        PROVINCIAL_2 = "provincial_2", "省级二类职业技能竞赛"
+        CITY_1 = "city_1", "市级一类职业技能竞赛"
+        CITY_2 = "city_2", "市级二类职业技能竞赛"
+        OTHER = "other", "其他竞赛"
+
+    entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="competition_results")
+    level = models.CharField("竞赛类别", max_length=20, choices=Level.choices)
+    name = models.CharField("竞赛名称", max_length=100)
+    rank = models.PositiveSmallIntegerField("名次", validators=[MinValueValidator(1)])
+    held_on = models.DateField("竞赛日期")
+
+    panels = [
+        FieldRowPanel([FieldPanel("level"), FieldPanel("name")]),
+        FieldRowPanel([FieldPanel("rank"), FieldPanel("held_on")]),
+    ]
+
+    class Meta:
+        verbose_name = "竞赛名次"
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return f"{self.name}第{self.rank}名"
+
+
+class Invention(models.Model):
+    entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="inventions")
+    title = models.CharField("成果名称", max_length=100)
+    kind = models.CharField("类型", max_length=30, help_text="如：发明专利、技术革新、先进操作法、标准工艺")
+    achieved_on = models.DateField("取得日期", null=True, blank=True)
+    description = models.TextField("简要说明", blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("title"), FieldPanel("kind"), FieldPanel("achieved_on")]),
+        FieldPanel("description"),
+    ]
+
+    class Meta:
+        verbose_name = "技术成果"
+
+    def __str__(self):
+        return self.title
+
+
+class Apprentice(models.Model):
+    entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="apprentices")
+    name = models.CharField("徒弟姓名", max_length=50)
+    achievement = models.CharField("主要成绩", max_length=200, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("achievement")])]
+
+    class Meta:
+        verbose_name = "徒弟"
+
+    def __str__(self):
+        return self.name
+
+
+class EvidenceFile(models.Model):
+    entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="evidence_files")
+    title = models.CharField("材料名称", max_length=100)
+    file = models.FileField(
+        "文件（PDF、JPEG、PNG，20MB以内）",
+        storage=files.private_storage,
+        upload_to=files.evidence_path,
+        validators=[files.validate_upload],
+        max_length=200,
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    panels = [FieldRowPanel([FieldPanel("title"), FieldPanel("file")])]
+
+    class Meta:
+        verbose_name = "证明材料"
+
+    def __str__(self):
+        return self.title
+
+
+def new_reference() -> str:
+    return f"YY{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+class Objection(models.Model):
+    """异议 raised during a publicity window (Art 9(2), 9(5))."""
+
+    class Window(models.TextChoices):
+        UNIT = "unit", "单位公示"
+        DISTRICT = "district", "区级公示"
+
+    class State(models.TextChoices):
+        OPEN = "open", "待处理"
+        UPHELD = "upheld", "异议成立"
+        DISMISSED = "dismissed", "异议不成立"
+
+    entry = models.ForeignKey(Entry, verbose_name="申报记录", on_delete=models.CASCADE, related_name="objections")
+    window = models.CharField("公示阶段", max_length=10, choices=Window.choices)
+    reference = models.CharField("受理编号", max_length=30, unique=True, default=new_reference, editable=False)
+    received_on = models.DateField("收到日期", default=timezone.localdate)
+    submitter_name = models.CharField("反映人姓名", max_length=50)
+    submitter_contact = models.CharField("联系方式", max_length=100)
+    facts = models.TextField("反映的事实")
+    attachment = models.FileField(
+        "附件",
+        storage=files.private_storage,
+        upload_to=files.objection_path,
+        validators=[files.validate_upload],
+        blank=True,
+    )
+    status = models.CharField("处理状态", max_length=10, choices=State.choices, default=State.OPEN)
+    finding = models.TextField("核实结论", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    from_public = models.BooleanField("来自网站", default=False)
+
+    class Meta:
+        verbose_name = "异议"
+        verbose_name_plural = "异议"
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.reference}（{self.get_status_display()}）"
+
+    def clean(self):
+        if self.status != self.State.OPEN and not self.finding.strip():
+            raise ValidationError({"finding": "处理异议须填写核实结论。"})
+
+
+class ExpertScore(models.Model):
+    """专家评审 (Art 9(4)): a score and a finding on each of Art 7(1)–(4)."""
+
+    entry = models.ForeignKey(Entry, verbose_name="申报记录", on_delete=models.CASCADE, related_name="expert_scores")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="评审专家", on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField("评分（0–100）", validators=[MinValueValidator(0), MaxValueValidator(100)])
+    finding_ethics = models.TextField("职业道德与贡献（第七条第一项）")
+    finding_skill = models.TextField("技能水平（第七条第二项）")
+    finding_innovation = models.TextField("创新成果（第七条第三项）")
+    finding_mentoring = models.TextField("传技带徒（第七条第四项）")
+    opinion = models.TextField("综合意见", blank=True)
+    created_at = models.DateTimeField("评审时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "专家评分"
+        verbose_name_plural = "专家评分"
+        constraints = [models.UniqueConstraint(fields=["entry", "expert"], name="one_score_per_expert")]
+
+    def __str__(self):
+        return f"{self.expert} · {self.score}"

@@ -1,0 +1,125 @@
+"""The one entry point for moving an entry (SPEC §11): permission, guards, transition, save and
+history in one atomic step. The admin, management commands and tests all call `perform`."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+from wagtail.log_actions import log
+
+from workflow import guards, roles
+from workflow.errors import TransitionRefused
+from workflow.machine import ARTICLES, COMMENT_REQUIRED, TRANSITION_LABELS
+
+from .models import Entry, Round
+
+logger = logging.getLogger(__name__)
+
+LOG_ACTION = "roster.transition"
+STALE = "记录已被他人修改，请刷新页面后重试"
+
+
+def _transitions_from(entry):
+    return {t.name: t for t in entry.get_all_status_transitions() if t.source in (entry.status, "*", "+")}
+
+
+def _refuse_unless_allowed(entry, name, user, comment, data):
+    if name not in TRANSITION_LABELS:
+        raise TransitionRefused(f"未知的操作：{name}")
+    if name not in _transitions_from(entry):
+        raise TransitionRefused(
+            f"当前状态“{entry.get_status_display()}”不能进行“{TRANSITION_LABELS[name]}”操作", ARTICLES.get(name, "")
+        )
+    if not roles.may_take(user, name, entry.status, entry.is_own_unit(user)):
+        raise TransitionRefused(f"您的角色无权进行“{TRANSITION_LABELS[name]}”操作")
+    if name in COMMENT_REQUIRED and not (comment or "").strip():
+        raise TransitionRefused(f"“{TRANSITION_LABELS[name]}”须填写书面说明")
+    refusal = guards.first_refusal(entry, name, {**data, "user": user})
+    if refusal is not None:
+        raise TransitionRefused(refusal.reason, refusal.article)
+
+
+def perform(entry: Entry, name: str, user, comment: str = "", **data) -> Entry:
+    """Takes transition `name` on `entry` for `user`; raises TransitionRefused and changes nothing
+    when the move is unknown, not allowed from the current state, not the user's to take, lacks a
+    required comment or fails a guard."""
+    comment = (comment or "").strip()
+    try:
+        with transaction.atomic():
+            if name == "shortlist":
+                # The quota guard counts the round's entries: serialise shortlisting per round.
+                Round.objects.select_for_update().filter(pk=entry.round_id).first()
+            _refuse_unless_allowed(entry, name, user, comment, data)
+            source = entry.status
+            method = getattr(entry, name)
+            method(user=user, comment=comment, **data)
+            entry.save()
+            record(entry, name, user, source, comment, data)
+    except TransitionRefused:
+        _reload(entry)
+        raise
+    except ConcurrentTransition:
+        _reload(entry)
+        raise TransitionRefused(STALE) from None
+    except IntegrityError:
+        _reload(entry)
+        if name == "certify":
+            raise TransitionRefused("证书编号已被使用，请更换后重试", ARTICLES["certify"]) from None
+        raise TransitionRefused(STALE) from None
+    logger.info("entry %s: %s by user %s", entry.pk, name, getattr(user, "pk", None))
+    return entry
+
+
+def _reload(entry):
+    if entry.pk:
+        entry.refresh_from_db()
+
+
+def _loggable(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    return str(value)
+
+
+def record(entry, name, user, source, comment, data, target=None):
+    log(
+        instance=entry,
+        action=LOG_ACTION,
+        user=user,
+        data={
+            "transition": name,
+            "label": TRANSITION_LABELS[name],
+            "from": source,
+            "to": target or entry.status,
+            "comment": comment,
+            "article": ARTICLES.get(name, ""),
+            "data": {k: _loggable(v) for k, v in data.items() if k != "user"},
+            "at": timezone.now().isoformat(),
+        },
+    )
+
+
+def history(entry):
+    from wagtail.models import ModelLogEntry
+
+    return ModelLogEntry.objects.for_instance(entry).filter(action=LOG_ACTION).order_by("timestamp", "pk")
+
+
+def available(entry: Entry, user) -> list[tuple[str, bool, str]]:
+    """Every transition leaving the entry's current state: (name, allowed, reason why not)."""
+    result = []
+    for name in sorted(_transitions_from(entry), key=list(TRANSITION_LABELS).index):
+        if not roles.may_take(user, name, entry.status, entry.is_own_unit(user)):
+            result.append((name, False, "您的角色无权进行此操作"))
+            continue
+        refusal = guards.first_refusal(entry, name, include_submit=False)
+        if refusal is not None:
+            result.append(
+                (name, False, f"{refusal.reason}（{refusal.article}）" if refusal.article else refusal.reason)
+            )
+        else:
+            result.append((name, True, ""))
+    return result

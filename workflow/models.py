@@ -1,0 +1,133 @@
+"""Rule sets (the numbers of a revision of the measures) and the office-kept working-day calendar."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+
+
+class QualificationLevel(models.IntegerChoices):
+    """职业资格等级, ordered so that a comparison says “at least”."""
+
+    TECHNICIAN = 3, "技师"
+    SENIOR_TECHNICIAN = 4, "高级技师"
+    PRINCIPAL_TECHNICIAN = 5, "特级技师"
+    CHIEF_TECHNICIAN = 6, "首席技师"
+
+
+class RuleSet(models.Model):
+    """The numbers of one revision of the measures (SPEC §2). Rounds keep the rule set they were opened under."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    document_number = models.CharField("文号", max_length=60, unique=True)
+    policy = models.ForeignKey(
+        "home.PolicyPage",
+        verbose_name="政策文件页面",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rule_sets",
+    )
+    valid_from = models.DateField("施行日期")
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    max_selected = models.PositiveSmallIntegerField("每次选拔人数上限（第四条）", default=10)
+    interval_years = models.PositiveSmallIntegerField("评选间隔（年，第四条）", default=2)
+    term_years = models.PositiveSmallIntegerField("管理期限（年，第四条）", default=4)
+    allowance_per_month = models.PositiveIntegerField("每月津贴（元，第十条）", default=200)
+    unit_publicity_days = models.PositiveSmallIntegerField("单位公示（工作日，第九条第二项）", default=5)
+    district_publicity_days = models.PositiveSmallIntegerField("区级公示（工作日，第九条第五项）", default=5)
+    age_limit = models.PositiveSmallIntegerField("年龄一般上限（周岁，第七条第五项）", default=50)
+    preferred_age = models.PositiveSmallIntegerField("优先年龄（周岁以下，第七条第五项）", default=45)
+    honours_lookback_years = models.PositiveSmallIntegerField("称号回溯年限（第七条第二项）", default=4)
+    min_qualification = models.PositiveSmallIntegerField(
+        "最低职业资格（第六条）", choices=QualificationLevel.choices, default=QualificationLevel.TECHNICIAN
+    )
+    narrative_chars = models.PositiveSmallIntegerField("事迹材料字数（第九条第二项）", default=1000)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("document_number")]),
+        FieldPanel("policy"),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("max_selected"), FieldPanel("interval_years"), FieldPanel("term_years")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("allowance_per_month"),
+                        FieldPanel("unit_publicity_days"),
+                        FieldPanel("district_publicity_days"),
+                    ]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("age_limit"), FieldPanel("preferred_age"), FieldPanel("honours_lookback_years")]
+                ),
+                FieldRowPanel([FieldPanel("min_qualification"), FieldPanel("narrative_chars")]),
+            ],
+            heading="规则数值",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "规则集"
+        verbose_name_plural = "规则集"
+        ordering = ["-valid_from"]
+
+    def __str__(self):
+        return f"{self.name}（{self.document_number}）"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def clean(self):
+        if self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": "有效期截止日期不能早于施行日期。"})
+
+
+class OfficialCalendarYear(ClusterableModel):
+    """A year's official holiday schedule as published by the State Council, entered by the office
+    for years the chinesecalendar package does not know yet."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    source = models.CharField("依据", max_length=200, help_text="如：国务院办公厅关于2027年部分节假日安排的通知")
+    published = models.BooleanField("已核对并启用", default=False, help_text="启用后才用于计算该年的工作日。")
+
+    panels = [
+        FieldRowPanel([FieldPanel("year"), FieldPanel("published")]),
+        FieldPanel("source"),
+        InlinePanel("days", heading="放假日与调休上班日", label="日期"),
+    ]
+
+    class Meta:
+        verbose_name = "工作日历年度"
+        verbose_name_plural = "工作日历"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年官方节假日安排"
+
+
+class OfficialCalendarDay(models.Model):
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假（法定节假日）"
+        WORKDAY = "workday", "调休上班"
+
+    year = ParentalKey(OfficialCalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    note = models.CharField("说明", max_length=50, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("kind"), FieldPanel("note")])]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    class Meta:
+        verbose_name = "日期"
+        ordering = ["date"]
+
+    def clean(self):
+        if self.date and self.year_id and self.date.year != self.year.year:
+            raise ValidationError({"date": f"日期须在{self.year.year}年内。"})

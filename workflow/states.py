@@ -1,0 +1,73 @@
+"""State names of the entry lifecycle (SPEC §6): a contract shared with exports and tests."""
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    UNIT_PUBLICITY = "unit_publicity", "单位公示中"
+    NOT_RECOMMENDED = "not_recommended", "未被推荐"
+    SUBMITTED = "submitted", "已上报"
+    RETURNED = "returned", "退回补正"
+    QUALIFIED = "qualified", "资格审查通过"
+    INELIGIBLE = "ineligible", "资格审查未通过"
+    DISQUALIFIED = "disqualified", "取消申报资格"
+    SHORTLISTED = "shortlisted", "建议人选"
+    NOT_SELECTED = "not_selected", "未入选"
+    DISTRICT_PUBLICITY = "district_publicity", "区级公示中"
+    INSPECTION = "inspection", "实地考察"
+    REJECTED = "rejected", "未通过"
+    LEADING_GROUP_REVIEW = "leading_group_review", "领导小组研究"
+    GOVERNMENT_REVIEW = "government_review", "报区政府同意"
+    ACTIVE = "active", "管理期内"
+    WITHDRAWN = "withdrawn", "已撤回"
+    BENEFITS_STOPPED = "benefits_stopped", "停止待遇"
+    TERM_ENDED = "term_ended", "管理期满待评估"
+    TERM_PASSED = "term_passed", "期满评估合格"
+    REVOCATION_PENDING = "revocation_pending", "取消资格待批准"
+    REVOKED = "revoked", "已取消资格"
+
+
+S = Status
+PRE_CERT = [
+    S.SUBMITTED,
+    S.RETURNED,
+    S.QUALIFIED,
+    S.SHORTLISTED,
+    S.DISTRICT_PUBLICITY,
+    S.INSPECTION,
+    S.LEADING_GROUP_REVIEW,
+    S.GOVERNMENT_REVIEW,
+]
+TITLED = [S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.TERM_PASSED]
+# States that hold a place of the round's quota (Art 4): shortlisted and on the way to, or in, the title.
+QUOTA_STATES = [
+    S.SHORTLISTED,
+    S.DISTRICT_PUBLICITY,
+    S.INSPECTION,
+    S.LEADING_GROUP_REVIEW,
+    S.GOVERNMENT_REVIEW,
+    *TITLED,
+    S.REVOCATION_PENDING,
+]
+# A person with an entry in one of these may not apply again (SPEC §5 "person may apply").
+BLOCKING_STATES = [
+    S.DRAFT,
+    S.UNIT_PUBLICITY,
+    *PRE_CERT,
+    S.ACTIVE,
+    S.BENEFITS_STOPPED,
+    S.TERM_ENDED,
+    S.REVOCATION_PENDING,
+]
+NEGATIVE_STATES = [S.NOT_RECOMMENDED, S.INELIGIBLE, S.DISQUALIFIED, S.NOT_SELECTED, S.REJECTED, S.WITHDRAWN, S.REVOKED]
+PUBLIC_ROSTER_STATES = [S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.TERM_PASSED, S.REVOCATION_PENDING]
+
+BADGE_COLOURS = {
+    **{s: "grey" for s in (S.DRAFT, S.RETURNED, S.WITHDRAWN)},
+    **{s: "blue" for s in (S.UNIT_PUBLICITY, S.DISTRICT_PUBLICITY, S.SUBMITTED, S.INSPECTION)},
+    **{s: "purple" for s in (S.QUALIFIED, S.SHORTLISTED, S.LEADING_GROUP_REVIEW, S.GOVERNMENT_REVIEW)},
+    **{s: "green" for s in (S.ACTIVE, S.TERM_PASSED)},
+    **{s: "orange" for s in (S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PENDING)},
+    **{s: "red" for s in NEGATIVE_STATES},
+}

@@ -1,0 +1,99 @@
+"""Working days on the official PRC calendar (SPEC §3).
+
+Years known to chinesecalendar come from it; later years from the schedule the office enters in the
+admin (OfficialCalendarYear, once marked published). A date of any other year raises CalendarUnknown:
+the calendar never guesses.
+"""
+
+import datetime
+from functools import lru_cache
+
+import chinese_calendar
+
+from .errors import CalendarUnknown
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _office_year(year: int) -> dict[datetime.date, bool] | None:
+    """{date: is_workday} for the office-entered exceptions of `year`, or None when not published."""
+    from .models import OfficialCalendarDay, OfficialCalendarYear
+
+    if not OfficialCalendarYear.objects.filter(year=year, published=True).exists():
+        return None
+    days = OfficialCalendarDay.objects.filter(year__year=year).values_list("date", "kind")
+    return {d: kind == OfficialCalendarDay.Kind.WORKDAY for d, kind in days}
+
+
+class Calendar:
+    """Answers is_workday for many dates with one look-up per year."""
+
+    def __init__(self):
+        self._years: dict[int, dict[datetime.date, bool] | None] = {}
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if _package_knows(day.year):
+            return chinese_calendar.is_workday(day)
+        if day.year not in self._years:
+            self._years[day.year] = _office_year(day.year)
+        exceptions = self._years[day.year]
+        if exceptions is None:
+            raise CalendarUnknown(day.year)
+        if day in exceptions:
+            return exceptions[day]
+        return day.weekday() < 5
+
+
+def is_workday(day: datetime.date) -> bool:
+    return Calendar().is_workday(day)
+
+
+def window_end(start: datetime.date, n: int) -> datetime.date:
+    """The last day of an n-working-day window whose first day is `start` (included if a working day)."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    calendar = Calendar()
+    day, counted = start, 0
+    while True:
+        if calendar.is_workday(day):
+            counted += 1
+            if counted == n:
+                return day
+        day += ONE_DAY
+
+
+def working_days_between(first: datetime.date, last: datetime.date) -> int:
+    """Working days from `first` to `last`, both included (0 when last < first)."""
+    calendar = Calendar()
+    count, day = 0, first
+    while day <= last:
+        count += calendar.is_workday(day)
+        day += ONE_DAY
+    return count
+
+
+def window_status(start: datetime.date | None, n: int, today: datetime.date) -> dict:
+    """What a publicity window looks like on `today`: 未开始 / 公示中 / 已结束, its end and days left."""
+    if start is None:
+        return {"state": "none", "label": "未开始", "start": None, "end": None, "days_left": None}
+    end = window_end(start, n)
+    if today < start:
+        return {"state": "pending", "label": "未开始", "start": start, "end": end, "days_left": n}
+    if today > end:
+        return {"state": "ended", "label": "已结束", "start": start, "end": end, "days_left": 0}
+    return {
+        "state": "open",
+        "label": "公示中",
+        "start": start,
+        "end": end,
+        "days_left": working_days_between(today, end),
+    }
