@@ -20,6 +20,7 @@ from workflow.models import QualificationLevel
 from workflow.states import NEGATIVE_STATES, Status
 
 from . import files, idnumber
+from .admin_forms import ScopedChoicesForm
 
 # What may be edited in each state (SPEC §6): the application only in draft and returned.
 APPLICATION_EDITABLE_STATES = {Status.DRAFT, Status.RETURNED}
@@ -106,6 +107,8 @@ def unit_id_of(user) -> int | None:
 
 
 class Person(index.Indexed, models.Model):
+    base_form_class = ScopedChoicesForm
+
     name = models.CharField("姓名", max_length=50)
     id_number = models.CharField(
         "居民身份证号",
@@ -285,6 +288,8 @@ class Round(models.Model):
 
 class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
     """One person in one round, recommended by one unit."""
+
+    base_form_class = ScopedChoicesForm
 
     round = models.ForeignKey(Round, verbose_name="评选批次", on_delete=models.PROTECT, related_name="entries")
     person = models.ForeignKey(Person, verbose_name="申报人", on_delete=models.PROTECT, related_name="entries")

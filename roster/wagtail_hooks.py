@@ -1,7 +1,23 @@
-from wagtail import hooks
-from wagtail.admin.ui.components import Component  # noqa: F401
-from wagtail.log_actions import LogFormatter
+"""The roster in the Wagtail admin: viewsets with filters, row-level limits, the entry page and its moves."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from workflow import roles
+from workflow.states import BADGE_COLOURS
+
+from . import idnumber, views
+from .models import Entry, Person, Round, Unit
+from .permissions import VISIBLE, RowPermissionPolicy, sees_personal_numbers
 from .services import LOG_ACTION
 
 
@@ -19,3 +35,183 @@ def register_transition_action(actions):
             if data.get("comment"):
                 text += f"，说明：{data['comment']}"
             return text
+
+
+class RowScoped:
+    """Object views answer 404 for rows the user may not see (SPEC §1: never another unit's record)."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not VISIBLE[self.model](self.request.user).filter(pk=obj.pk).exists():
+            raise Http404("没有这条记录，或您无权查看。")
+        return obj
+
+
+def scoped(view_class):
+    return type(f"Scoped{view_class.__name__}", (RowScoped, view_class), {})
+
+
+class ChangeScoped(RowScoped):
+    """Edit and delete only what the user may change now (the application only in draft and returned)."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy = RowPermissionPolicy(self.model)
+        if not policy.user_has_permission_for_instance(self.request.user, self.permission_required, obj):
+            raise PermissionDenied("当前状态下不能修改此记录（申报材料只能在草稿或退回补正状态下修改，第九条第二项）。")
+        return obj
+
+
+class PersonalNumberColumn(Column):
+    """Full numbers for the office; masked for everyone else."""
+
+    def __init__(self, name, masker, **kwargs):
+        super().__init__(name, **kwargs)
+        self.masker = masker
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if not (request and sees_personal_numbers(request.user)):
+            context["value"] = self.masker(context["raw_value"] or "")
+        return context
+
+
+class StatusBadgeColumn(Column):
+    cell_template_name = "roster/admin/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["label"] = instance.get_status_display()
+        context["colour"] = BADGE_COLOURS.get(instance.status, "grey")
+        return context
+
+
+class RosterViewSet(SnippetViewSet):
+    """Row limits on every view of a roster model."""
+
+    edit_view_class = type("ScopedEditView", (ChangeScoped, snippet_views.EditView), {})
+    delete_view_class = type("ScopedDeleteView", (ChangeScoped, snippet_views.DeleteView), {})
+    history_view_class = scoped(snippet_views.HistoryView)
+    usage_view_class = scoped(snippet_views.UsageView)
+    inspect_view_class = scoped(snippet_views.InspectView)
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return VISIBLE[self.model](request.user, self.model._default_manager.all())
+
+
+class UnitViewSet(RosterViewSet):
+    model = Unit
+    icon = "group"
+    menu_label = "推荐单位"
+    list_display = ["name", "kind", "industry", "banned"]
+    list_filter = ["kind", "industry", "banned"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+
+
+class PersonViewSet(RosterViewSet):
+    model = Person
+    icon = "user"
+    menu_label = "技能人才"
+    list_display = [
+        "name",
+        "gender",
+        PersonalNumberColumn("id_number", idnumber.mask, label="居民身份证号"),
+        PersonalNumberColumn("phone", idnumber.mask_phone, label="联系电话"),
+        "unit",
+        "occupation",
+        "qualification_level",
+    ]
+    list_filter = ["unit", "qualification_level", "is_freelancer"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+    inspect_view_fields_exclude = ["id_number", "phone"]
+
+
+class RoundViewSet(RosterViewSet):
+    model = Round
+    icon = "date"
+    menu_label = "评选批次"
+    list_display = ["__str__", "rule_set", "quota", "call_date", "application_deadline"]
+    inspect_view_enabled = True
+
+
+class EntryInspectView(RowScoped, snippet_views.InspectView):
+    template_name = "roster/admin/entry_inspect.html"
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        return Entry.objects.select_related("round__rule_set", "person", "unit").get(pk=obj.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(views.entry_context(self.request, self.object))
+        return context
+
+
+class EntryViewSet(RosterViewSet):
+    model = Entry
+    icon = "form"
+    menu_label = "申报记录"
+    inspect_view_enabled = True
+    inspect_view_class = EntryInspectView
+    list_display = [
+        Column("person", label="申报人", accessor="person.name"),
+        "unit",
+        "round",
+        StatusBadgeColumn("status", label="状态"),
+        "updated_at",
+    ]
+    list_filter = ["round", "unit", "status"]
+    search_fields = ["person__name", "unit__name"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "unit", "round")
+
+
+for _model in (Entry, Person, Round, Unit):
+    register_permission_policy(_model, RowPermissionPolicy(_model))
+
+
+class RosterGroup(ViewSetGroup):
+    menu_label = "首席技师名册"
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (EntryViewSet, PersonViewSet, UnitViewSet, RoundViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_roster():
+    return RosterGroup()
+
+
+@hooks.register("register_admin_urls")
+def roster_urls():
+    return [
+        path("roster/entries/<int:pk>/move/<str:name>/", views.entry_move, name="roster_entry_move"),
+        path("roster/entries/<int:pk>/objections/", views.objection_add, name="roster_objection_add"),
+        path(
+            "roster/entries/<int:pk>/objections/<int:objection_pk>/decide/",
+            views.objection_decide,
+            name="roster_objection_decide",
+        ),
+        path("roster/entries/<int:pk>/scores/", views.score_add, name="roster_score_add"),
+        path("roster/entries/<int:pk>/inspection/", views.inspection_record, name="roster_inspection"),
+        path("roster/evidence/<int:file_pk>/", views.evidence_download, name="roster_evidence"),
+        path("roster/rounds/<int:pk>/review/", views.round_review, name="roster_round_review"),
+        path("roster/articles/", views.traceability, name="roster_traceability"),
+    ]
+
+
+class StaffOnlyMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or bool(roles.user_roles(user) & {roles.OFFICE, roles.LEADING_GROUP})
+
+
+@hooks.register("register_admin_menu_item")
+def traceability_menu_item():
+    return StaffOnlyMenuItem("条款与规则对照", reverse("roster_traceability"), icon_name="list-ul", order=260)

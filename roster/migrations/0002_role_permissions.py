@@ -5,7 +5,7 @@ from django.db import migrations
 
 GRANTS = {
     "推荐单位经办人": {
-        "roster": ["add_person", "change_person", "view_person", "add_entry", "change_entry", "view_entry", "view_unit"],
+        "roster": ["add_person", "change_person", "view_person", "add_entry", "change_entry", "view_entry", "view_unit", "view_round"],
     },
     "区选拔管理工作办公室": {
         "roster": [

@@ -5,28 +5,31 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from home.demo import load_demo_content
+from roster.demo import STAFF, load_demo_roster
 
 
 class Command(BaseCommand):
-    help = "加载演示站点（可重复运行）：首页、政策文件、2024年度演示通知公告，并在首次运行时创建管理员账号。"
+    help = (
+        "加载演示站点（可重复运行）：首页、政策文件、2024年度演示批次与通知公告，首次运行时创建管理员和各角色演示账号。"
+    )
 
     def handle(self, *args, **options):
-        load_demo_content()
+        pages = load_demo_content()
         call_command("import_policy", stdout=self.stdout)
-        call_command("update_index", verbosity=0)
-        self.create_admin()
-
-    def create_admin(self):
         User = get_user_model()
-        if User.objects.filter(username="admin").exists():
+        first_run = not User.objects.filter(username="admin").exists()
+        password = secrets.token_urlsafe(12) if first_run else None
+        load_demo_roster(password, district_notice=pages["publicity"], call_page=pages["call"])
+        call_command("update_index", verbosity=0)
+        if first_run:
+            User.objects.create_superuser("admin", "admin@example.cn", password)
+            bar = "=" * 60
+            staff = "、".join(f"{name}（{role}）" for name, role, _, _ in STAFF)
+            self.stdout.write(
+                f"{bar}\n管理后台： http://127.0.0.1:8000/admin/\n用户名：admin\n密码：{password}\n"
+                f"各角色演示账号（密码同上）：{staff}\n（密码只显示这一次，请妥善保存）\n{bar}"
+            )
+        else:
             self.stdout.write(
                 "管理员账号 admin 已存在（如忘记密码：.venv/bin/python manage.py changepassword admin）。"
             )
-            return
-        password = secrets.token_urlsafe(12)
-        User.objects.create_superuser("admin", "admin@example.cn", password)
-        bar = "=" * 60
-        self.stdout.write(
-            f"{bar}\n管理后台： http://127.0.0.1:8000/admin/\n用户名：admin\n密码：{password}\n"
-            f"（密码只显示这一次，请妥善保存）\n{bar}"
-        )

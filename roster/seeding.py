@@ -1,0 +1,186 @@
+"""Builds entries as they stand after a legal path through the lifecycle: the demo site and the test
+factories share this, so an entry in state S always carries the dates, records and history of S."""
+
+import datetime
+
+from django.core.files.base import ContentFile
+
+from workflow import roles
+from workflow.machine import add_years
+from workflow.states import Status
+
+from .models import Apprentice, CompetitionResult, Entry, EvidenceFile, ExpertScore, Honour, Invention, Round
+from .services import record
+
+S = Status
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# The legal path from draft to each state (names of SPEC §6), used to write an entry's history.
+SELECTION_PATH = [
+    ("start_unit_publicity", S.UNIT_PUBLICITY),
+    ("submit", S.SUBMITTED),
+    ("pass_qualification", S.QUALIFIED),
+    ("shortlist", S.SHORTLISTED),
+    ("start_district_publicity", S.DISTRICT_PUBLICITY),
+    ("start_inspection", S.INSPECTION),
+    ("submit_to_leading_group", S.LEADING_GROUP_REVIEW),
+    ("submit_to_government", S.GOVERNMENT_REVIEW),
+    ("certify", S.ACTIVE),
+]
+_MAIN = [s for _, s in SELECTION_PATH]
+
+
+def path_to(state: str) -> list[tuple[str, str, str]]:
+    """[(transition, source, target)] from draft to `state`."""
+    steps, source = [], S.DRAFT
+
+    def walk(until):
+        nonlocal source
+        for name, target in SELECTION_PATH:
+            steps.append((name, source, target))
+            source = target
+            if target == until:
+                return
+
+    side = {
+        S.NOT_RECOMMENDED: (S.UNIT_PUBLICITY, "reject_after_unit_publicity"),
+        S.RETURNED: (S.SUBMITTED, "return_for_correction"),
+        S.INELIGIBLE: (S.SUBMITTED, "fail_qualification"),
+        S.DISQUALIFIED: (S.SUBMITTED, "disqualify_for_fraud"),
+        S.NOT_SELECTED: (S.QUALIFIED, "not_shortlist"),
+        S.REJECTED: (S.DISTRICT_PUBLICITY, "reject"),
+        S.WITHDRAWN: (S.SUBMITTED, "withdraw"),
+        S.BENEFITS_STOPPED: (S.ACTIVE, "stop_benefits"),
+        S.TERM_ENDED: (S.ACTIVE, "end_term"),
+        S.REVOCATION_PENDING: (S.ACTIVE, "propose_revocation"),
+        S.REVOKED: (S.ACTIVE, "propose_revocation"),
+        S.TERM_PASSED: (S.ACTIVE, "end_term"),
+    }
+    if state == S.DRAFT:
+        return steps
+    if state in _MAIN:
+        walk(state)
+        return steps
+    via, name = side[state]
+    walk(via)
+    first_target = {
+        "propose_revocation": S.REVOCATION_PENDING,
+        "end_term": S.TERM_ENDED,
+        "stop_benefits": S.BENEFITS_STOPPED,
+    }.get(name, state)
+    steps.append((name, via, first_target))
+    if state == S.TERM_PASSED:
+        steps.append(("pass_term_evaluation", S.TERM_ENDED, S.TERM_PASSED))
+    if state == S.REVOKED:
+        steps.append(("approve_revocation", S.REVOCATION_PENDING, S.REVOKED))
+    return steps
+
+
+def lifecycle_fields(round_: Round, status: str, steps) -> dict:
+    names = {name for name, _, _ in steps}
+    call = round_.call_date
+    fields = {}
+    if "start_unit_publicity" in names:
+        fields["unit_publicity_start"] = call + datetime.timedelta(days=7)
+    if "start_district_publicity" in names:
+        fields["unit_posted_on"] = call + datetime.timedelta(days=50)
+        fields["district_publicity_start"] = call + datetime.timedelta(days=52)
+    if "start_inspection" in names:
+        fields["inspection_result"] = "no_objection"
+    if "certify" in names:
+        announced = datetime.date(round_.year + 1, 1, 20)
+        fields.update(
+            announcement_date=announced,
+            announcement_number=f"市中政办字〔{round_.year + 1}〕1号",
+            term_start=announced,
+            term_end=add_years(announced, round_.rule_set.term_years),
+        )
+    if "stop_benefits" in names:
+        fields.update(
+            benefits_stop_reason="left_post", benefits_stopped_on=fields["announcement_date"].replace(month=6)
+        )
+    if "pass_term_evaluation" in names:
+        fields["term_evaluation"] = "pass"
+    if "propose_revocation" in names:
+        fields.update(
+            status_before_revocation=S.ACTIVE,
+            revocation_ground=4,
+            revocation_fact_date=fields["announcement_date"] + datetime.timedelta(days=100),
+            revocation_statement="（测试）其他应当取消称号的行为。",
+        )
+    if "approve_revocation" in names:
+        fields.update(revoked_on=fields["announcement_date"] + datetime.timedelta(days=200), certificate_recalled=True)
+    return fields
+
+
+def add_application_parts(entry: Entry) -> None:
+    call = entry.round.call_date
+    Honour.objects.create(
+        entry=entry,
+        kind=Honour.Kind.SKILL_EXPERT,
+        title="枣庄市技术能手",
+        awarded_on=call - datetime.timedelta(days=365),
+        issuer="枣庄市人力资源和社会保障局",
+    )
+    CompetitionResult.objects.create(
+        entry=entry,
+        level=CompetitionResult.Level.CITY_2,
+        name="枣庄市职业技能大赛",
+        rank=3,
+        held_on=call.replace(year=call.year - 2),
+    )
+    Invention.objects.create(
+        entry=entry, title="薄壁件装夹工装改进", kind="技术革新", achieved_on=call.replace(year=call.year - 1)
+    )
+    Apprentice.objects.create(entry=entry, name="学徒甲", achievement="获市级竞赛三等奖")
+    evidence = EvidenceFile(entry=entry, title="职业资格证书")
+    evidence.file.save("certificate.pdf", ContentFile(PDF_BYTES), save=True)
+
+
+def add_state_records(entry: Entry, status: str, steps, make_user) -> None:
+    """`make_user(role)` gives the users who act: an expert who scored, the office staff who decided."""
+    names = {name for name, _, _ in steps}
+    if "pass_qualification" in names and status not in (S.SUBMITTED,):
+        expert = make_user(roles.EXPERT)
+        entry.round.experts.add(expert)
+        ExpertScore.objects.create(
+            entry=entry,
+            expert=expert,
+            score=88,
+            finding_ethics="职业道德良好",
+            finding_skill="技能水平市内拔尖",
+            finding_innovation="有革新成果",
+            finding_mentoring="带徒成绩突出",
+            opinion="建议列为人选",
+        )
+    if "certify" in names:
+        entry.certificate_number = entry.next_certificate_number()
+        Entry.objects.filter(pk=entry.pk).update(certificate_number=entry.certificate_number)
+    office = None
+    for name, source, target in steps:
+        comment = "（测试）书面说明" if name in _COMMENTED else ""
+        user = None
+        if name in ("propose_revocation", "approve_revocation"):
+            office = office or make_user(roles.OFFICE)
+            user = office if name == "propose_revocation" else make_user(roles.OFFICE)
+        _record_step(entry, name, source, target, user, comment)
+    if "propose_revocation" in names:
+        Entry.objects.filter(pk=entry.pk).update(revocation_proposed_by=office)
+        entry.revocation_proposed_by = office
+
+
+_COMMENTED = {
+    "reject_after_unit_publicity",
+    "return_for_correction",
+    "fail_qualification",
+    "disqualify_for_fraud",
+    "not_shortlist",
+    "reject",
+    "withdraw",
+    "propose_revocation",
+    "approve_revocation",
+}
+
+
+def _record_step(entry, name, source, target, user, comment):
+    record(entry, name, user, source, comment, {}, target=target)

@@ -1,0 +1,282 @@
+"""Staff views in the Wagtail admin: moves, records added along the way, private files, review, traceability."""
+
+import mimetypes
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from workflow import guards, roles
+from workflow.errors import CalendarUnknown, TransitionRefused
+from workflow.machine import ARTICLES, COMMENT_REQUIRED, TRANSITION_LABELS
+from workflow.states import BADGE_COLOURS, Status
+
+from . import services
+from .forms import ExpertScoreForm, InspectionForm, MoveForm, ObjectionDecisionForm, ObjectionForm
+from .models import Entry, EvidenceFile, Objection
+from .permissions import sees_personal_numbers, visible_entries, visible_rounds
+
+S = Status
+
+
+def entry_url(entry) -> str:
+    from django.urls import reverse
+
+    return reverse("wagtailsnippets_roster_entry:inspect", args=(entry.pk,))
+
+
+def _entry_for(request, pk) -> Entry:
+    entry = visible_entries(request.user, Entry.objects.select_related("round__rule_set", "person", "unit")).filter(
+        pk=pk
+    )
+    entry = entry.first()
+    if entry is None:
+        raise Http404("没有这条记录，或您无权查看。")
+    return entry
+
+
+def entry_context(request, entry) -> dict:
+    """Everything the entry page shows: badge, moves, checklist, countdown, records, history, diagram."""
+    user = request.user
+    moves = []
+    for name, allowed, reason in services.available(entry, user):
+        moves.append(
+            {
+                "name": name,
+                "label": TRANSITION_LABELS[name],
+                "allowed": allowed,
+                "reason": reason,
+                "article": ARTICLES.get(name, ""),
+                "form": MoveForm(name, auto_id=f"id_{name}_%s") if allowed else None,
+                "comment_required": name in COMMENT_REQUIRED,
+            }
+        )
+    try:
+        window = entry.publicity_window()
+        window_error = ""
+    except CalendarUnknown as exc:
+        window, window_error = None, str(exc)
+    office = sees_personal_numbers(user)
+    is_expert = roles.EXPERT in roles.user_roles(user) and entry.round.experts.filter(pk=user.pk).exists()
+    return {
+        "entry": entry,
+        "badge_colour": BADGE_COLOURS.get(entry.status, "grey"),
+        "moves": [m for m in moves if m["allowed"]],
+        "blocked_moves": [m for m in moves if not m["allowed"]],
+        "checklist": entry.checklist(),
+        "window": window,
+        "window_error": window_error,
+        "history": services.history(entry).select_related("user"),
+        "diagram": lifecycle_diagram(entry.status),
+        "objections": entry.objections.all(),
+        "objection_form": ObjectionForm() if can_add_objection(user, entry) else None,
+        "decision_form": ObjectionDecisionForm() if office else None,
+        "scores": entry.expert_scores.select_related("expert") if (office or is_expert) else [],
+        "score_form": ExpertScoreForm() if (is_expert and entry.status == S.QUALIFIED) else None,
+        "inspection_form": InspectionForm() if (office and entry.status == S.INSPECTION) else None,
+        "show_numbers": office,
+        "evidence": entry.evidence_files.all(),
+    }
+
+
+def lifecycle_diagram(current: str) -> list[dict]:
+    """The states in lifecycle order with their outgoing moves, drawn from the transitions themselves."""
+    edges = defaultdict(list)
+    for t in Entry._meta.get_field("status").get_all_transitions(Entry):
+        target = t.target
+        targets = getattr(target, "allowed_states", None) or [target]
+        edges[t.source].append({"label": TRANSITION_LABELS.get(t.name, t.name), "name": t.name, "targets": targets})
+    labels = dict(S.choices)
+    rows = []
+    for value, label in S.choices:
+        rows.append(
+            {
+                "state": value,
+                "label": label,
+                "current": value == current,
+                "colour": BADGE_COLOURS.get(value, "grey"),
+                "edges": [
+                    {**e, "target_labels": "、".join(labels.get(x, x) for x in e["targets"])} for e in edges[value]
+                ],
+            }
+        )
+    return rows
+
+
+@require_POST
+def entry_move(request, pk, name):
+    entry = _entry_for(request, pk)
+    if name not in TRANSITION_LABELS:
+        raise Http404
+    form = MoveForm(name, request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}")
+        return redirect(entry_url(entry))
+    try:
+        services.perform(entry, name, request.user, comment=form.cleaned_data["comment"], **form.data_for_perform())
+    except TransitionRefused as exc:
+        messages.error(request, f"未能{TRANSITION_LABELS[name]}：{exc}")
+    else:
+        messages.success(request, f"已{TRANSITION_LABELS[name]}，当前状态：{entry.get_status_display()}")
+    return redirect(entry_url(entry))
+
+
+def can_add_objection(user, entry) -> bool:
+    if entry.status == S.DISTRICT_PUBLICITY:
+        return roles.may_take(user, "start_inspection", entry.status, entry.is_own_unit(user))
+    if entry.status == S.UNIT_PUBLICITY:
+        return roles.may_take(user, "submit", entry.status, entry.is_own_unit(user)) or sees_personal_numbers(user)
+    return False
+
+
+@require_POST
+def objection_add(request, pk):
+    entry = _entry_for(request, pk)
+    if not can_add_objection(request.user, entry):
+        raise PermissionDenied
+    form = ObjectionForm(request.POST, request.FILES)
+    if form.is_valid():
+        objection = form.save(commit=False)
+        objection.entry = entry
+        objection.window = "district" if entry.status == S.DISTRICT_PUBLICITY else "unit"
+        objection.save()
+        messages.success(request, f"已登记异议，受理编号 {objection.reference}")
+    else:
+        _form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def objection_decide(request, pk, objection_pk):
+    entry = _entry_for(request, pk)
+    if not sees_personal_numbers(request.user):
+        raise PermissionDenied
+    objection = get_object_or_404(Objection, pk=objection_pk, entry=entry)
+    form = ObjectionDecisionForm(request.POST)
+    if objection.status != Objection.State.OPEN:
+        messages.error(request, "该异议已处理，不能再次处理。")
+    elif form.is_valid():
+        objection.status = form.cleaned_data["status"]
+        objection.finding = form.cleaned_data["finding"]
+        objection.decided_by = request.user
+        objection.decided_at = timezone.now()
+        objection.save()
+        messages.success(request, f"异议 {objection.reference} 已处理：{objection.get_status_display()}")
+    else:
+        _form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def score_add(request, pk):
+    entry = _entry_for(request, pk)
+    user = request.user
+    if not (roles.EXPERT in roles.user_roles(user) and entry.round.experts.filter(pk=user.pk).exists()):
+        raise PermissionDenied
+    if entry.status != S.QUALIFIED:
+        messages.error(request, "只能对资格审查通过的申报进行评审（第九条第四项）。")
+        return redirect(entry_url(entry))
+    existing = entry.expert_scores.filter(expert=user).first()
+    form = ExpertScoreForm(request.POST, instance=existing)
+    if form.is_valid():
+        score = form.save(commit=False)
+        score.entry, score.expert = entry, user
+        score.save()
+        messages.success(request, "评审意见已保存。")
+    else:
+        _form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def inspection_record(request, pk):
+    entry = _entry_for(request, pk)
+    if not (sees_personal_numbers(request.user) and entry.status == S.INSPECTION):
+        raise PermissionDenied
+    form = InspectionForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            Entry.objects.filter(pk=entry.pk, status=S.INSPECTION).update(**form.cleaned_data)
+        messages.success(request, "实地考察结果已记录。")
+    else:
+        _form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+def evidence_download(request, file_pk):
+    """Evidence is private: served only to users who may see the entry."""
+    evidence = get_object_or_404(EvidenceFile.objects.select_related("entry"), pk=file_pk)
+    _entry_for(request, evidence.entry_id)
+    handle = evidence.file.open("rb")
+    content_type = mimetypes.guess_type(evidence.file.name)[0] or "application/octet-stream"
+    ext = evidence.file.name.rsplit(".", 1)[-1]
+    filename = f"证明材料-{evidence.pk}.{ext}"
+    response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def round_review(request, pk):
+    """Expert review results of a round: averages, ranking, preferred ages; shortlisting up to the quota."""
+    round_ = get_object_or_404(visible_rounds(request.user), pk=pk)
+    if not sees_personal_numbers(request.user) and roles.LEADING_GROUP not in roles.user_roles(request.user):
+        raise PermissionDenied
+    entries = (
+        round_.entries.filter(status__in=[S.QUALIFIED, S.SHORTLISTED, S.NOT_SELECTED])
+        .select_related("person", "unit", "round__rule_set")
+        .annotate(average=Avg("expert_scores__score"), reviews=Count("expert_scores"))
+        .order_by("-average", "person__name")
+    )
+    rules = round_.rule_set
+    rows = []
+    for rank, entry in enumerate(entries, start=1):
+        age = entry.age_on_call_date
+        rows.append({"rank": rank, "entry": entry, "age": age, "preferred": age <= rules.preferred_age})
+    taken = round_.entries.filter(status__in=guards.QUOTA_STATES).count()
+    return TemplateResponse(
+        request,
+        "roster/admin/round_review.html",
+        {"round": round_, "rows": rows, "taken": taken, "page_title": f"{round_}专家评审结果"},
+    )
+
+
+def traceability(request):
+    """Each article with the guards and transitions that cite it, read from the guards themselves."""
+    articles = defaultdict(lambda: {"guards": [], "transitions": []})
+    for name, guard_list in guards.GUARDS.items():
+        for g in guard_list:
+            articles[g.article]["guards"].append(
+                {"name": g.__name__, "doc": (g.__doc__ or "").strip(), "transition": TRANSITION_LABELS[name]}
+            )
+    for name, article in ARTICLES.items():
+        articles[article]["transitions"].append({"name": name, "label": TRANSITION_LABELS[name]})
+    ordered = sorted(articles.items(), key=lambda kv: _article_sort_key(kv[0]))
+    return TemplateResponse(
+        request, "roster/admin/traceability.html", {"articles": ordered, "page_title": "条款与规则对照"}
+    )
+
+
+def _article_sort_key(article: str):
+    import re
+
+    from home.policy_import import cn_to_int
+
+    m = re.match(r"第([一二三四五六七八九十]+)条(?:第([一二三四五六七八九十]+)项)?", article)
+    if not m:
+        return (999, 0, article)
+    return (cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0, article)
+
+
+def _form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
