@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
@@ -36,7 +37,7 @@ def validate_id_number(value: str) -> None:
         birth = birth_date_of(value)
     except ValueError:
         raise ValidationError("居民身份证号中的出生日期不存在。", code="birth_date") from None
-    if birth.year < 1900 or birth > datetime.date.today():
+    if birth.year < 1900 or birth > timezone.localdate():
         raise ValidationError("居民身份证号中的出生日期不合理。", code="birth_date")
     if check_digit(value[:17]) != value[17]:
         raise ValidationError("居民身份证号校验位错误，请核对。", code="check_digit")

@@ -166,14 +166,8 @@ class Person(index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
+        # The field validator reports a bad ID number; here it is only normalised (x → X).
         self.id_number = idnumber.normalise(self.id_number)
-        try:
-            idnumber.validate_id_number(self.id_number)
-        except ValidationError as exc:
-            raise ValidationError({"id_number": exc.messages}) from None
-        birth = idnumber.birth_date_of(self.id_number)
-        if birth > timezone.localdate():
-            raise ValidationError({"id_number": "居民身份证号中的出生日期晚于今天。"})
         if self.qualification_date and self.qualification_date > timezone.localdate():
             raise ValidationError({"qualification_date": "职业资格取得日期不能晚于今天。"})
 

@@ -1,9 +1,11 @@
 """The roster in the Wagtail admin: viewsets with filters, row-level limits, the entry page and its moves."""
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -13,11 +15,11 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from workflow import roles
-from workflow.states import BADGE_COLOURS
+from workflow.states import BADGE_COLOURS, Status
 
 from . import idnumber, views
 from .models import Entry, Person, Round, Unit
-from .permissions import VISIBLE, RowPermissionPolicy, sees_personal_numbers
+from .permissions import VISIBLE, RowPermissionPolicy, sees_personal_numbers, visible_rounds, visible_units
 from .services import LOG_ACTION
 
 
@@ -151,6 +153,26 @@ class EntryInspectView(RowScoped, snippet_views.InspectView):
         return context
 
 
+def _visible_units(request):
+    return visible_units(request.user) if request else Unit.objects.none()
+
+
+def _visible_rounds(request):
+    return visible_rounds(request.user) if request else Round.objects.none()
+
+
+class EntryFilterSet(WagtailFilterSet):
+    """Filter choices limited to what the user may see."""
+
+    round = django_filters.ModelChoiceFilter(queryset=_visible_rounds, label="评选批次")
+    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label="推荐单位")
+    status = django_filters.ChoiceFilter(choices=Status.choices, label="状态")
+
+    class Meta:
+        model = Entry
+        fields = ["round", "unit", "status"]
+
+
 class EntryViewSet(RosterViewSet):
     model = Entry
     icon = "form"
@@ -164,7 +186,7 @@ class EntryViewSet(RosterViewSet):
         StatusBadgeColumn("status", label="状态"),
         "updated_at",
     ]
-    list_filter = ["round", "unit", "status"]
+    filterset_class = EntryFilterSet
     search_fields = ["person__name", "unit__name"]
     list_per_page = 50
 

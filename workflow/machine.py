@@ -183,6 +183,10 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
     class Meta:
         abstract = True
 
+    def clean_fields(self, exclude=None):
+        # The status is protected: only transitions set it, so validation never writes it back.
+        return super().clean_fields(exclude={*(exclude or ()), "status"})
+
     # ----- selection: unit level (Art 8, 9(2)) -----
     @step("start_unit_publicity", S.DRAFT, S.UNIT_PUBLICITY)
     def start_unit_publicity(self, first_day=None, **data):
