@@ -14,6 +14,7 @@ from .models import (
     NoticeIndexPage,
     PublicityNoticePage,
     ResultsNoticePage,
+    RosterPage,
     SiteChrome,
 )
 
@@ -182,4 +183,20 @@ def load_demo_content() -> dict:
             ],
         ),
     )
-    return {"home": home, "index": index, "call": call, "publicity": publicity, "results": results}
+    roster = publish(
+        home,
+        RosterPage(
+            title="首席技师风采",
+            slug="chief-technicians",
+            show_in_menus=True,
+            intro="<p>市中首席技师名单与先进事迹（演示数据，人员均为虚构）。</p>",
+        ),
+    )
+    return {
+        "home": home,
+        "index": index,
+        "call": call,
+        "publicity": publicity,
+        "results": results,
+        "roster": roster,
+    }

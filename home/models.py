@@ -74,7 +74,7 @@ class HomePage(SegmentedSearchMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("segmented_text")]
-    subpage_types = ["home.PolicyPage", "home.NoticeIndexPage"]
+    subpage_types = ["home.PolicyPage", "home.NoticeIndexPage", "home.RosterPage"]
     max_count = 1
 
     class Meta:
@@ -86,6 +86,7 @@ class HomePage(SegmentedSearchMixin, Page):
         context["latest_notices"] = notices.order_by("-first_published_at")[:8]
         context["policies"] = PolicyPage.objects.live().public().descendant_of(self).order_by("-written_date")
         context["notice_index"] = NoticeIndexPage.objects.live().public().descendant_of(self).first()
+        context["roster_page"] = RosterPage.objects.live().public().descendant_of(self).first()
         return context
 
 
@@ -440,3 +441,87 @@ class ResultsNoticePage(NoticePage):
 
     class Meta:
         verbose_name = "名单公布"
+
+
+CERTIFICATE_LOOKUPS_PER_MINUTE = "10/m"
+
+
+class RosterPage(RoutablePageMixin, Page):
+    """首席技师风采: chief technicians by batch, each with a profile (Art 12(5)); certificate verification."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "首席技师风采"
+
+    @staticmethod
+    def public_entries():
+        from roster.models import Entry
+        from workflow.states import PUBLIC_ROSTER_STATES
+
+        return (
+            Entry.objects.filter(status__in=PUBLIC_ROSTER_STATES, certificate_number__isnull=False)
+            .select_related("person", "unit", "round", "person__photo")
+            .order_by("-round__year", "certificate_number")
+        )
+
+    @path("")
+    def index_route(self, request):
+        batches: dict[int, list] = {}
+        for entry in self.public_entries():
+            batches.setdefault(entry.round.year, []).append(entry)
+        return self.render(request, context_overrides={"batches": sorted(batches.items(), reverse=True)})
+
+    @path("<int:entry_id>/", name="profile")
+    def profile_route(self, request, entry_id):
+        from django.http import Http404
+
+        entry = self.public_entries().filter(pk=entry_id).first()
+        if entry is None:
+            raise Http404("未找到该首席技师。")
+        return self.render(
+            request,
+            template="home/roster_profile.html",
+            context_overrides={"entry": entry, "profile_title": entry.person.name},
+        )
+
+    @path("verify/", name="verify")
+    def verify_route(self, request):
+        from django_ratelimit.core import is_ratelimited
+
+        from roster.models import Entry
+        from workflow.states import CERTIFICATE_STATUS
+
+        number = (request.GET.get("number") or "").strip().upper()[:30]
+        context = {"number": number, "result": None, "not_found": False, "limited": False}
+        status = 200
+        if number:
+            if is_ratelimited(
+                request, group="certificate-verify", key="ip", rate=CERTIFICATE_LOOKUPS_PER_MINUTE, increment=True
+            ):
+                context["limited"] = True
+                status = 429
+            else:
+                entry = (
+                    Entry.objects.filter(certificate_number=number, status__in=list(CERTIFICATE_STATUS))
+                    .select_related("person", "round")
+                    .first()
+                )
+                if entry is None:
+                    context["not_found"] = True
+                else:
+                    context["result"] = {
+                        "name": entry.person.name,
+                        "batch": f"{entry.round.year}年度",
+                        "term_start": entry.term_start,
+                        "term_end": entry.term_end,
+                        "status": CERTIFICATE_STATUS[entry.status],
+                    }
+        response = self.render(request, template="home/roster_verify.html", context_overrides=context)
+        response.status_code = status
+        return response

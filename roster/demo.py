@@ -46,6 +46,13 @@ PEOPLE = [
     ("杨秋月", 1, "仪器仪表维修工", S.WITHDRAWN),
 ]
 
+# A fictional earlier round whose four-year term has ended (Art 4, 14(3)).
+PEOPLE_2021 = [
+    ("何振华", 0, "模具工", S.TERM_ENDED),
+    ("吕文静", 1, "化学检验员", S.TERM_PASSED),
+    ("施宏伟", 2, "电焊工", S.REVOKED),
+]
+
 STAFF = [
     ("office", roles.OFFICE, None, "区选拔办 演示"),
     ("recommender", roles.RECOMMENDER, 0, "单位经办人 演示"),
@@ -76,37 +83,23 @@ def staff_users(password: str | None) -> list[str]:
     return names
 
 
-@transaction.atomic
-def load_demo_roster(password: str | None, district_notice=None, call_page=None) -> Round:
-    """Units, one staff user per role (with `password`, or unusable when None), and the 2024 round."""
-    rules = RuleSet.objects.get(document_number=DEMO_RULES)
-    units = []
-    for name, kind, industry in UNITS:
-        unit, _ = Unit.objects.get_or_create(name=name, defaults={"kind": kind, "industry": industry})
-        units.append(unit)
-    staff_users(password)
-    round_, created = Round.objects.get_or_create(
-        year=2024,
+def _round(year: int, rules: RuleSet) -> tuple[Round, bool]:
+    return Round.objects.get_or_create(
+        year=year,
         defaults={
             "rule_set": rules,
             "quota": 10,
-            "call_date": datetime.date(2024, 10, 15),
-            "application_deadline": datetime.date(2024, 11, 29),
+            "call_date": datetime.date(year, 10, 15),
+            "application_deadline": datetime.date(year, 11, 29),
         },
     )
-    round_.district_notice = round_.district_notice or district_notice
-    round_.call_page = round_.call_page or call_page
-    round_.save()
-    if not created and round_.entries.exists():
-        return round_
-    office = get_user_model().objects.filter(username="office").first()
-    expert = get_user_model().objects.filter(username="expert").first()
-    if expert:
-        round_.experts.add(expert)
-    helpers = {roles.OFFICE: office, roles.EXPERT: expert}
-    for n, (name, unit_index, occupation, state) in enumerate(PEOPLE):
+
+
+def _entries(round_: Round, people, units, helpers, offset: int) -> None:
+    office = helpers.get(roles.OFFICE)
+    for n, (name, unit_index, occupation, state) in enumerate(people, start=offset):
         unit = units[unit_index]
-        birth = datetime.date(1978 + n % 12, 1 + n % 12, 3 + n)
+        birth = datetime.date(1975 + n % 14, 1 + n % 12, 3 + n % 25)
         person, _ = Person.objects.get_or_create(
             id_number=idnumber.make_id_number("370402", birth, 100 + n),
             defaults={
@@ -139,4 +132,34 @@ def load_demo_roster(password: str | None, district_notice=None, call_page=None)
         )
         add_application_parts(entry)
         add_state_records(entry, state, steps, make_user=lambda role: helpers.get(role) or office)
+
+
+@transaction.atomic
+def load_demo_roster(password: str | None, district_notice=None, call_page=None) -> Round:
+    """Units, one staff user per role (with `password`, or unusable when None), the 2021 and 2024
+    rounds with entries in many states, and an approved allowance run."""
+    from .allowance import approve_run, compute_run
+
+    rules = RuleSet.objects.get(document_number=DEMO_RULES)
+    units = []
+    for name, kind, industry in UNITS:
+        unit, _ = Unit.objects.get_or_create(name=name, defaults={"kind": kind, "industry": industry})
+        units.append(unit)
+    staff_users(password)
+    User = get_user_model()
+    office, expert = User.objects.filter(username="office").first(), User.objects.filter(username="expert").first()
+    helpers = {roles.OFFICE: office, roles.EXPERT: expert}
+    earlier, created_2021 = _round(2021, rules)
+    if created_2021:
+        _entries(earlier, PEOPLE_2021, units, helpers, offset=len(PEOPLE))
+    round_, created = _round(2024, rules)
+    round_.district_notice = round_.district_notice or district_notice
+    round_.call_page = round_.call_page or call_page
+    round_.save()
+    if expert:
+        round_.experts.add(expert)
+    if created:
+        _entries(round_, PEOPLE, units, helpers, offset=0)
+        run = compute_run(2025)
+        approve_run(run, office)
     return round_

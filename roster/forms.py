@@ -89,3 +89,20 @@ class InspectionForm(forms.Form):
         ],
     )
     inspection_note = forms.CharField(label="考察情况", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class TrackingEvaluationForm(forms.ModelForm):
+    class Meta:
+        from .models import TrackingEvaluation
+
+        model = TrackingEvaluation
+        fields = ["year", "result", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+
+
+class RevocationEvidenceForm(forms.ModelForm):
+    class Meta:
+        from .models import RevocationEvidence
+
+        model = RevocationEvidence
+        fields = ["title", "file"]

@@ -614,3 +614,140 @@ class ExpertScore(models.Model):
 
     def __str__(self):
         return f"{self.expert} · {self.score}"
+
+
+class TrackingEvaluation(models.Model):
+    """跟踪评估 (Art 14(1)): one per entry and year; its result decides that year's allowance."""
+
+    class Result(models.TextChoices):
+        PASS = "pass", "合格"
+        FAIL = "fail", "不合格"
+
+    entry = models.ForeignKey(Entry, verbose_name="首席技师", on_delete=models.CASCADE, related_name="evaluations")
+    year = models.PositiveSmallIntegerField("评估年度")
+    result = models.CharField("评估结果", max_length=10, choices=Result.choices)
+    comment = models.TextField("评估意见")
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="评估人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "跟踪评估"
+        verbose_name_plural = "跟踪评估"
+        ordering = ["entry", "year"]
+        constraints = [models.UniqueConstraint(fields=["entry", "year"], name="one_evaluation_per_year")]
+
+    def __str__(self):
+        return f"{self.entry} {self.year}年度 {self.get_result_display()}"
+
+    def clean(self):
+        entry = self.entry if self.entry_id else None
+        if entry is None:
+            return
+        if not entry.term_start:
+            raise ValidationError("只有已颁发证书的首席技师才能进行跟踪评估（第十四条第一项）。")
+        if not (entry.term_start.year <= (self.year or 0) <= entry.term_end.year):
+            raise ValidationError(
+                {"year": f"评估年度须在管理期内（{entry.term_start.year}—{entry.term_end.year}年，第十四条第一项）。"}
+            )
+        if self.year and self.year > timezone.localdate().year:
+            raise ValidationError({"year": "不能评估尚未到来的年度。"})
+        if not (self.comment or "").strip():
+            raise ValidationError({"comment": "请填写评估意见。"})
+
+
+class AllowanceRun(models.Model):
+    """A year's allowance run (Art 10): computed, reviewed, approved; immutable once approved."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "待审核"
+        APPROVED = "approved", "已批准"
+
+    year = models.PositiveSmallIntegerField("发放年度", unique=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="计算人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("批准时间", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批准人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "津贴发放"
+        verbose_name_plural = "津贴发放"
+        ordering = ["-year"]
+        permissions = [("approve_allowancerun", "批准津贴发放"), ("download_allowancerun", "下载津贴发放表")]
+
+    def __str__(self):
+        return f"{self.year}年度津贴发放（{self.get_state_display()}）"
+
+    @property
+    def approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+    def total(self) -> int:
+        return self.lines.aggregate(total=models.Sum("amount"))["total"] or 0
+
+
+class AllowanceLine(models.Model):
+    """One person's allowance in a run: the months it pays for one year, or a correction of an earlier run."""
+
+    run = models.ForeignKey(AllowanceRun, verbose_name="发放批次", on_delete=models.CASCADE, related_name="lines")
+    entry = models.ForeignKey(Entry, verbose_name="首席技师", on_delete=models.PROTECT, related_name="allowance_lines")
+    for_year = models.PositiveSmallIntegerField("所属年度")
+    months = models.SmallIntegerField("月数")
+    amount = models.IntegerField("金额（元）")
+    is_correction = models.BooleanField("更正", default=False)
+    note = models.CharField("说明（停发原因等）", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "津贴明细"
+        verbose_name_plural = "津贴明细"
+        ordering = ["run", "entry__person__name", "for_year"]
+
+    def __str__(self):
+        return f"{self.entry} {self.for_year}年 {self.months}个月 {self.amount}元"
+
+    def save(self, *args, **kwargs):
+        if self.run.approved:
+            raise ValidationError("已批准的津贴发放不能修改；更正请列入以后年度的发放。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.run.approved:
+            raise ValidationError("已批准的津贴发放不能修改；更正请列入以后年度的发放。")
+        return super().delete(*args, **kwargs)
+
+
+class RevocationEvidence(models.Model):
+    """Files supporting a proposal to revoke (Art 15); private like all evidence."""
+
+    entry = models.ForeignKey(Entry, verbose_name="首席技师", on_delete=models.CASCADE, related_name="revocation_files")
+    title = models.CharField("材料名称", max_length=100)
+    file = models.FileField(
+        "文件（PDF、JPEG、PNG，20MB以内）",
+        storage=files.private_storage,
+        upload_to=files.evidence_path,
+        validators=[files.validate_upload],
+        max_length=200,
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "取消资格证明材料"
+
+    def __str__(self):
+        return self.title

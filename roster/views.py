@@ -2,12 +2,13 @@
 
 import mimetypes
 from collections import defaultdict
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg, Count
-from django.http import FileResponse, Http404
+from django.db.models import Avg, Count, Sum
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,12 +17,20 @@ from django.views.decorators.http import require_POST
 from workflow import guards, roles
 from workflow.errors import CalendarUnknown, TransitionRefused
 from workflow.machine import ARTICLES, COMMENT_REQUIRED, TRANSITION_LABELS
-from workflow.states import BADGE_COLOURS, Status
+from workflow.states import BADGE_COLOURS, TITLED, Status
 
-from . import services
-from .forms import ExpertScoreForm, InspectionForm, MoveForm, ObjectionDecisionForm, ObjectionForm
-from .models import Entry, EvidenceFile, Objection
-from .permissions import sees_personal_numbers, visible_entries, visible_rounds
+from . import allowance, exports, services
+from .forms import (
+    ExpertScoreForm,
+    InspectionForm,
+    MoveForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    RevocationEvidenceForm,
+    TrackingEvaluationForm,
+)
+from .models import AllowanceRun, Entry, EvidenceFile, Objection, RevocationEvidence, TrackingEvaluation
+from .permissions import sees_everything, sees_personal_numbers, visible_entries, visible_rounds
 
 S = Status
 
@@ -83,6 +92,10 @@ def entry_context(request, entry) -> dict:
         "inspection_form": InspectionForm() if (office and entry.status == S.INSPECTION) else None,
         "show_numbers": office,
         "evidence": entry.evidence_files.all(),
+        "evaluations": entry.evaluations.all() if entry.term_start else [],
+        "evaluation_form": TrackingEvaluationForm() if (office and entry.status in EVALUATION_STATES) else None,
+        "revocation_files": entry.revocation_files.all(),
+        "revocation_form": RevocationEvidenceForm() if can_add_revocation_evidence(user, entry) else None,
     }
 
 
@@ -216,13 +229,7 @@ def evidence_download(request, file_pk):
     """Evidence is private: served only to users who may see the entry."""
     evidence = get_object_or_404(EvidenceFile.objects.select_related("entry"), pk=file_pk)
     _entry_for(request, evidence.entry_id)
-    handle = evidence.file.open("rb")
-    content_type = mimetypes.guess_type(evidence.file.name)[0] or "application/octet-stream"
-    ext = evidence.file.name.rsplit(".", 1)[-1]
-    filename = f"证明材料-{evidence.pk}.{ext}"
-    response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private_file(evidence.file, f"证明材料-{evidence.pk}")
 
 
 def round_review(request, pk):
@@ -280,3 +287,161 @@ def _form_errors(request, form):
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+
+
+# --- management (Art 10, 11, 14, 15) ---
+
+EVALUATION_STATES = {S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PENDING}
+
+
+@require_POST
+def evaluation_add(request, pk):
+    entry = _entry_for(request, pk)
+    if not (sees_personal_numbers(request.user) and entry.status in EVALUATION_STATES):
+        raise PermissionDenied
+    form = TrackingEvaluationForm(request.POST, instance=TrackingEvaluation(entry=entry, evaluated_by=request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{form.instance.year}年度跟踪评估已记录：{form.instance.get_result_display()}")
+    else:
+        _form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+def can_add_revocation_evidence(user, entry) -> bool:
+    return entry.status in {*TITLED, S.REVOCATION_PENDING} and roles.may_take(
+        user, "propose_revocation", S.ACTIVE, entry.is_own_unit(user)
+    )
+
+
+@require_POST
+def revocation_evidence_add(request, pk):
+    entry = _entry_for(request, pk)
+    if not can_add_revocation_evidence(request.user, entry):
+        raise PermissionDenied
+    form = RevocationEvidenceForm(request.POST, request.FILES, instance=RevocationEvidence(entry=entry))
+    if form.is_valid():
+        form.save()
+        messages.success(request, "取消资格证明材料已上传。")
+    else:
+        _form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+def revocation_evidence_download(request, file_pk):
+    evidence = get_object_or_404(RevocationEvidence, pk=file_pk)
+    _entry_for(request, evidence.entry_id)
+    return _private_file(evidence.file, f"取消资格材料-{evidence.pk}")
+
+
+def _private_file(field_file, stem):
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    ext = field_file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        field_file.open("rb"), content_type=content_type, as_attachment=True, filename=f"{stem}.{ext}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def talent_pool_export(request):
+    """Art 11: the roster as .xlsx; personal numbers only for the office."""
+    user = request.user
+    if not (sees_everything(user) or roles.RECOMMENDER in roles.user_roles(user)):
+        raise PermissionDenied
+    content = exports.talent_pool(visible_entries(user), with_numbers=sees_personal_numbers(user))
+    return _xlsx(content, f"市中首席技师名册-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def round_export(request, pk):
+    round_ = get_object_or_404(visible_rounds(request.user), pk=pk)
+    user = request.user
+    if not (sees_everything(user) or roles.RECOMMENDER in roles.user_roles(user)):
+        raise PermissionDenied
+    content = exports.round_candidates(round_, visible_entries(user), with_numbers=sees_personal_numbers(user))
+    return _xlsx(content, f"{round_.year}年度候选人.xlsx")
+
+
+def _allowance_access(user, action):
+    if not (user.is_superuser or user.has_perm(f"roster.{action}_allowancerun")):
+        raise PermissionDenied
+
+
+def allowance_runs(request):
+    _allowance_access(request.user, "view")
+    runs = AllowanceRun.objects.annotate(total=Sum("lines__amount"), people=Count("lines__entry", distinct=True))
+    can_compute = request.user.is_superuser or request.user.has_perm("roster.change_allowancerun")
+    return TemplateResponse(
+        request,
+        "roster/admin/allowance_runs.html",
+        {
+            "runs": runs,
+            "can_compute": can_compute,
+            "next_year": timezone.localdate().year,
+            "page_title": "津贴发放",
+        },
+    )
+
+
+def allowance_run_detail(request, year):
+    _allowance_access(request.user, "view")
+    run = get_object_or_404(AllowanceRun, year=year)
+    lines = run.lines.select_related("entry__person", "entry__unit", "entry__round")
+    return TemplateResponse(
+        request,
+        "roster/admin/allowance_run.html",
+        {
+            "run": run,
+            "lines": lines,
+            "total": run.total(),
+            "can_compute": not run.approved and request.user.has_perm("roster.change_allowancerun"),
+            "can_approve": not run.approved and request.user.has_perm("roster.approve_allowancerun"),
+            "page_title": str(run),
+        },
+    )
+
+
+@require_POST
+def allowance_compute(request):
+    _allowance_access(request.user, "change")
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, "请填写正确的年度。")
+        return redirect("roster_allowance_runs")
+    if not 2020 <= year <= timezone.localdate().year:
+        messages.error(request, f"年度须在2020年至{timezone.localdate().year}年之间。")
+        return redirect("roster_allowance_runs")
+    try:
+        run = allowance.compute_run(year, request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("roster_allowance_runs")
+    messages.success(request, f"已计算{year}年度津贴：{run.lines.count()}条明细，合计{run.total()}元。")
+    return redirect("roster_allowance_run", year=year)
+
+
+@require_POST
+def allowance_approve(request, year):
+    _allowance_access(request.user, "approve")
+    run = get_object_or_404(AllowanceRun, year=year)
+    try:
+        allowance.approve_run(run, request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{year}年度津贴发放已批准，此后不能修改。")
+    return redirect("roster_allowance_run", year=year)
+
+
+def allowance_download(request, year):
+    _allowance_access(request.user, "download")
+    run = get_object_or_404(AllowanceRun, year=year)
+    return _xlsx(allowance.run_workbook(run), f"市中首席技师{year}年度津贴发放表.xlsx")

@@ -225,6 +225,18 @@ def roster_urls():
         path("roster/evidence/<int:file_pk>/", views.evidence_download, name="roster_evidence"),
         path("roster/rounds/<int:pk>/review/", views.round_review, name="roster_round_review"),
         path("roster/articles/", views.traceability, name="roster_traceability"),
+        path("roster/entries/<int:pk>/evaluations/", views.evaluation_add, name="roster_evaluation_add"),
+        path("roster/entries/<int:pk>/revocation-files/", views.revocation_evidence_add, name="roster_revocation_add"),
+        path(
+            "roster/revocation-files/<int:file_pk>/", views.revocation_evidence_download, name="roster_revocation_file"
+        ),
+        path("roster/export/talent-pool.xlsx", views.talent_pool_export, name="roster_talent_pool"),
+        path("roster/rounds/<int:pk>/export.xlsx", views.round_export, name="roster_round_export"),
+        path("roster/allowance/", views.allowance_runs, name="roster_allowance_runs"),
+        path("roster/allowance/compute/", views.allowance_compute, name="roster_allowance_compute"),
+        path("roster/allowance/<int:year>/", views.allowance_run_detail, name="roster_allowance_run"),
+        path("roster/allowance/<int:year>/approve/", views.allowance_approve, name="roster_allowance_approve"),
+        path("roster/allowance/<int:year>/download.xlsx", views.allowance_download, name="roster_allowance_download"),
     ]
 
 
@@ -237,3 +249,26 @@ class StaffOnlyMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def traceability_menu_item():
     return StaffOnlyMenuItem("条款与规则对照", reverse("roster_traceability"), icon_name="list-ul", order=260)
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, perm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.perm = perm
+
+    def is_shown(self, request):
+        return request.user.is_superuser or request.user.has_perm(self.perm)
+
+
+@hooks.register("register_admin_menu_item")
+def allowance_menu_item():
+    return PermissionMenuItem(
+        "津贴发放", reverse("roster_allowance_runs"), icon_name="table", order=240, perm="roster.view_allowancerun"
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def talent_pool_menu_item():
+    return PermissionMenuItem(
+        "导出首席技师名册", reverse("roster_talent_pool"), icon_name="download", order=245, perm="roster.view_entry"
+    )

@@ -61,7 +61,14 @@ BLOCKING_STATES = [
     S.REVOCATION_PENDING,
 ]
 NEGATIVE_STATES = [S.NOT_RECOMMENDED, S.INELIGIBLE, S.DISQUALIFIED, S.NOT_SELECTED, S.REJECTED, S.WITHDRAWN, S.REVOKED]
-PUBLIC_ROSTER_STATES = [S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.TERM_PASSED, S.REVOCATION_PENDING]
+# The public roster (首席技师风采): chief technicians in their term, or whose term passed its evaluation.
+PUBLIC_ROSTER_STATES = [S.ACTIVE, S.BENEFITS_STOPPED, S.REVOCATION_PENDING, S.TERM_PASSED]
+# Certificate verification answers with one of three words (SPEC §8).
+CERTIFICATE_STATUS = {
+    **{s: "管理期内" for s in (S.ACTIVE, S.BENEFITS_STOPPED, S.REVOCATION_PENDING)},
+    **{s: "期满" for s in (S.TERM_ENDED, S.TERM_PASSED)},
+    S.REVOKED: "已取消",
+}
 
 BADGE_COLOURS = {
     **{s: "grey" for s in (S.DRAFT, S.RETURNED, S.WITHDRAWN)},
