@@ -5,6 +5,7 @@ import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
@@ -22,15 +23,10 @@ OFFICE_ADDRESS = "枣庄市市中区人力资源和社会保障局（演示地�
 OFFICE_PHONE = "0632-0000000"
 OFFICE_EMAIL = "shouxi-demo@example.cn"
 
-DEMO_CANDIDATES = [
-    ("林一帆", "男", "演示精密机械有限公司", "数控车工", "高级技师", "长期从事精密零件加工，攻克多项薄壁件变形难题。"),
-    ("周慧敏", "女", "演示新材料科技有限公司", "化学检验员", "技师", "建立快速检测方法，带徒十余人。"),
-    ("赵志强", "男", "演示能源装备股份有限公司", "焊工", "高级技师", "获市级技术能手称号，主持焊接工艺革新。"),
-]
-DEMO_RESULTS = [
-    ("林一帆", "演示精密机械有限公司", "数控车工", "SZSX-2024-001"),
-    ("赵志强", "演示能源装备股份有限公司", "焊工", "SZSX-2024-002"),
-]
+
+def today_midnight():
+    """Today at 00:00 local time: the demo district notice counts today as its first day (SPEC §3)."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(0, 0)))
 
 
 def application_form_bytes() -> bytes:
@@ -124,7 +120,8 @@ def application_form_document():
 
 
 @transaction.atomic
-def load_demo_content() -> dict:
+def load_demo_content(round_=None) -> dict:
+    """The site's pages; the 2024 notices are linked to `round_` and render its entries."""
     home = ensure_home()
     site = Site.objects.get(root_page=home)
     ensure_settings(site)
@@ -140,8 +137,7 @@ def load_demo_content() -> dict:
             title="关于开展2024年度市中首席技师选拔工作的通知（演示数据）",
             slug="call-2024",
             is_demo=True,
-            year=2024,
-            deadline=datetime.date(2024, 11, 29),
+            round=round_,
             summary="2024年度市中首席技师选拔申报工作安排（演示数据）。",
             body="<p>根据《市中首席技师选拔管理办法》（市中政办字〔2020〕33号）第九条，现部署2024年度市中首席技师选拔申报工作。"
             "本年度选拔不超过10人，管理期限为4年，管理期间每人每月享受区政府津贴200元。</p>",
@@ -154,17 +150,14 @@ def load_demo_content() -> dict:
             title="关于2024年度市中首席技师拟选拔人选的公示（演示数据）",
             slug="publicity-2024",
             is_demo=True,
+            round=round_,
             level="district",
-            window_start=datetime.date(2024, 12, 16),
+            go_live_at=today_midnight(),
             summary="2024年度市中首席技师拟选拔人选公示（演示数据，人员均为虚构）。",
             body="<p>经单位推荐、资格审查和专家评审，现将拟选拔人选予以公示，公示期为5个工作日。</p>",
             objection_address=OFFICE_ADDRESS,
             objection_phone=OFFICE_PHONE,
             objection_email=OFFICE_EMAIL,
-            candidates=[
-                ("candidate", dict(zip(("name", "gender", "unit", "occupation", "level", "summary"), c, strict=True)))
-                for c in DEMO_CANDIDATES
-            ],
         ),
     )
     results = publish(
@@ -173,14 +166,9 @@ def load_demo_content() -> dict:
             title="关于公布2024年度市中首席技师名单的通知（演示数据）",
             slug="results-2024",
             is_demo=True,
-            announcement_number="市中政办字〔2025〕1号（演示）",
-            announcement_date=datetime.date(2025, 1, 20),
+            round=round_,
             summary="2024年度市中首席技师名单（演示数据，人员均为虚构）。",
             body="<p>经区人才工作领导小组研究、区政府同意，现将2024年度市中首席技师名单予以公布。</p>",
-            results=[
-                ("person", dict(zip(("name", "unit", "occupation", "certificate_number"), r, strict=True)))
-                for r in DEMO_RESULTS
-            ],
         ),
     )
     roster = publish(

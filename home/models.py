@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models, transaction
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import blocks
@@ -87,6 +88,12 @@ class HomePage(SegmentedSearchMixin, Page):
         context["policies"] = PolicyPage.objects.live().public().descendant_of(self).order_by("-written_date")
         context["notice_index"] = NoticeIndexPage.objects.live().public().descendant_of(self).first()
         context["roster_page"] = RosterPage.objects.live().public().descendant_of(self).first()
+        windows = []
+        for notice in PublicityNoticePage.objects.live().public().descendant_of(self).select_related("round__rule_set"):
+            window = notice.window()
+            if window.get("state") == "open":
+                windows.append((notice, window))
+        context["open_windows"] = sorted(windows, key=lambda pair: pair[1]["end"])
         return context
 
 
@@ -336,12 +343,13 @@ DEFAULT_MATERIALS = (
 
 
 class CallNoticePage(NoticePage):
-    """申报通知 (Art 9(1)): the call for a round's applications."""
+    """申报通知 (Art 9(1)): the call for a round's applications; publishing it opens the round."""
 
     kind_label = "申报通知"
 
-    year = models.PositiveIntegerField("评选年度")
-    deadline = models.DateField("申报截止日期")
+    round = models.ForeignKey(
+        "roster.Round", verbose_name="评选批次", null=True, on_delete=models.PROTECT, related_name="call_pages"
+    )
     materials = RichTextField("申报材料", default=DEFAULT_MATERIALS, help_text="第九条第二项规定的推荐材料。")
     application_form = models.ForeignKey(
         "wagtaildocs.Document",
@@ -353,7 +361,8 @@ class CallNoticePage(NoticePage):
     )
 
     content_panels = Page.content_panels + [
-        FieldRowPanel([FieldPanel("year"), FieldPanel("deadline")]),
+        FieldPanel("round"),
+        HelpPanel(content="评选年度、名额和申报截止日期取自所选评选批次；本通知发布后该批次开始受理申报。"),
         *NoticePage.base_panels,
         FieldPanel("materials"),
         FieldPanel("application_form"),
@@ -368,37 +377,37 @@ class PublicityLevel(models.TextChoices):
     DISTRICT = "district", "区级公示（第九条第五项）"
 
 
-class CandidateBlock(blocks.StructBlock):
-    name = blocks.CharBlock(label="姓名", max_length=50)
-    gender = blocks.ChoiceBlock(label="性别", choices=[("男", "男"), ("女", "女")])
-    unit = blocks.CharBlock(label="工作单位", max_length=100)
-    occupation = blocks.CharBlock(label="职业（工种）", max_length=50)
-    level = blocks.CharBlock(label="职业资格等级", max_length=20)
-    summary = blocks.TextBlock(label="主要事迹", required=False)
-
-    class Meta:
-        label = "人选"
+OBJECTIONS_PER_HOUR = "5/h"
 
 
 class PublicityNoticePage(NoticePage):
-    """公示: a publicity notice with its window and the objection channel."""
+    """公示: its candidate list is rendered from the roster entries in the window's state (SPEC §8)."""
 
     kind_label = "公示"
 
+    round = models.ForeignKey(
+        "roster.Round", verbose_name="评选批次", null=True, on_delete=models.PROTECT, related_name="publicity_pages"
+    )
     level = models.CharField("公示层级", max_length=10, choices=PublicityLevel.choices, default="district")
-    unit_name = models.CharField("推荐单位", max_length=100, blank=True, help_text="单位公示时填写。")
-    window_start = models.DateField("公示开始日期", null=True, blank=True)
-    working_days = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
+    unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name="推荐单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="单位公示时选择推荐单位。",
+    )
     objection_address = models.CharField("异议受理地址", max_length=200, blank=True)
     objection_phone = models.CharField("异议受理电话", max_length=50, blank=True)
     objection_email = models.EmailField("异议受理邮箱", blank=True)
-    candidates = StreamField([("candidate", CandidateBlock())], verbose_name="公示名单", blank=True)
 
     content_panels = Page.content_panels + [
-        FieldRowPanel([FieldPanel("level"), FieldPanel("unit_name")]),
-        FieldRowPanel([FieldPanel("window_start"), FieldPanel("working_days")]),
+        FieldRowPanel([FieldPanel("round"), FieldPanel("level"), FieldPanel("unit")]),
+        HelpPanel(
+            content="公示名单由名册中处于相应公示状态的申报自动生成；公示期自页面上线之日（当日零时前上线）或次日起计算工作日。"
+        ),
         *NoticePage.base_panels,
-        FieldPanel("candidates"),
         MultiFieldPanel(
             [FieldPanel("objection_address"), FieldPanel("objection_phone"), FieldPanel("objection_email")],
             heading="异议受理",
@@ -410,37 +419,136 @@ class PublicityNoticePage(NoticePage):
 
     def clean(self):
         super().clean()
-        if self.level == PublicityLevel.UNIT and not self.unit_name:
-            raise ValidationError({"unit_name": "单位公示须填写推荐单位。"})
+        if self.level == PublicityLevel.UNIT and not self.unit_id:
+            raise ValidationError({"unit": "单位公示须选择推荐单位。"})
 
+    # --- the list and the window, from the records ---
+    def candidates(self):
+        from roster.models import Entry
+        from workflow.states import Status
 
-class ResultBlock(blocks.StructBlock):
-    name = blocks.CharBlock(label="姓名", max_length=50)
-    unit = blocks.CharBlock(label="工作单位", max_length=100)
-    occupation = blocks.CharBlock(label="职业（工种）", max_length=50)
-    certificate_number = blocks.CharBlock(label="证书编号", max_length=30)
+        if not self.round_id:
+            return Entry.objects.none()
+        entries = Entry.objects.filter(round_id=self.round_id).select_related("person", "unit")
+        if self.level == PublicityLevel.UNIT:
+            entries = entries.filter(status=Status.UNIT_PUBLICITY, unit_id=self.unit_id)
+        else:
+            entries = entries.filter(status=Status.DISTRICT_PUBLICITY)
+        return entries.order_by("unit__name", "person__name")
 
-    class Meta:
-        label = "入选人员"
+    def working_days(self) -> int:
+        rules = self.round.rule_set
+        return rules.unit_publicity_days if self.level == PublicityLevel.UNIT else rules.district_publicity_days
+
+    def window_first_day(self) -> datetime.date | None:
+        """SPEC §3: the go-live date if the page was live for the whole day, else the next day."""
+        went_live = self.go_live_at or self.first_published_at
+        if not self.live or went_live is None:
+            return None
+        went_live = timezone.localtime(went_live)
+        day = went_live.date()
+        if went_live.time() != datetime.time(0, 0):
+            day += datetime.timedelta(days=1)
+        return day
+
+    def window(self) -> dict:
+        from workflow import workdays
+        from workflow.errors import CalendarUnknown
+
+        if not self.round_id:
+            return {"state": "none", "label": "未关联批次"}
+        first = self.window_first_day()
+        if self.level == PublicityLevel.UNIT:
+            starts = [e.unit_publicity_start for e in self.candidates() if e.unit_publicity_start]
+            first = min(starts) if starts else first
+        try:
+            return workdays.window_status(first, self.working_days(), timezone.localdate())
+        except CalendarUnknown as exc:
+            return {"state": "unknown", "label": "无法计算", "error": str(exc)}
+
+    def accepts_objections(self) -> bool:
+        return self.live and self.window().get("state") == "open"
+
+    # --- objections from the public (Art 9(2), 9(5)) ---
+    def serve(self, request, *args, **kwargs):
+        from .forms import PublicObjectionForm
+
+        if request.method == "POST":
+            form = PublicObjectionForm(self, request.POST, request.FILES)
+            context = self.get_context(request)
+            context["objection_form"] = form
+            status = 400
+            if not self.accepts_objections():
+                context["objection_error"] = "公示期已结束（或尚未开始），不再受理网上异议。"
+                status = 403
+            elif self._objection_rate_limited(request):
+                context["objection_error"] = "提交过于频繁，请稍后再试，或通过电话、邮件反映。"
+                status = 429
+            elif form.is_valid():
+                objection = form.save()
+                context["objection_reference"] = objection.reference
+                context["objection_form"] = None
+                status = 200
+            response = TemplateResponse(request, self.get_template(request), context)
+            response.status_code = status
+            return response
+        return super().serve(request, *args, **kwargs)
+
+    @staticmethod
+    def _objection_rate_limited(request) -> bool:
+        from django_ratelimit.core import is_ratelimited
+
+        return is_ratelimited(request, group="public-objection", key="ip", rate=OBJECTIONS_PER_HOUR, increment=True)
+
+    def get_context(self, request, *args, **kwargs):
+        from .forms import PublicObjectionForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context["candidate_list"] = list(self.candidates())
+        context["window"] = self.window()
+        if self.accepts_objections() and "objection_form" not in context:
+            context["objection_form"] = PublicObjectionForm(self)
+        return context
 
 
 class ResultsNoticePage(NoticePage):
-    """名单公布 (Art 9(6)): the list announced by the district government office."""
+    """名单公布 (Art 9(6)): the certified entries of a round, from the roster."""
 
     kind_label = "名单公布"
 
-    announcement_number = models.CharField("公布文号", max_length=60, blank=True)
-    announcement_date = models.DateField("公布日期", null=True, blank=True)
-    results = StreamField([("person", ResultBlock())], verbose_name="入选名单", blank=True)
+    round = models.ForeignKey(
+        "roster.Round", verbose_name="评选批次", null=True, on_delete=models.PROTECT, related_name="results_pages"
+    )
 
     content_panels = Page.content_panels + [
-        FieldRowPanel([FieldPanel("announcement_number"), FieldPanel("announcement_date")]),
+        FieldPanel("round"),
+        HelpPanel(content="名单由名册中本批次已颁发证书的首席技师自动生成；被取消资格的不再列出。"),
         *NoticePage.base_panels,
-        FieldPanel("results"),
     ]
 
     class Meta:
         verbose_name = "名单公布"
+
+    def results(self):
+        from roster.models import Entry
+        from workflow.states import PUBLIC_ROSTER_STATES, Status
+
+        if not self.round_id:
+            return Entry.objects.none()
+        return (
+            Entry.objects.filter(round_id=self.round_id, certificate_number__isnull=False)
+            .filter(status__in=[*PUBLIC_ROSTER_STATES, Status.TERM_ENDED])
+            .select_related("person", "unit")
+            .order_by("certificate_number")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        results = list(self.results())
+        context["result_list"] = results
+        first = results[0] if results else None
+        context["announcement"] = (first.announcement_number, first.announcement_date) if first else None
+        return context
 
 
 CERTIFICATE_LOOKUPS_PER_MINUTE = "10/m"

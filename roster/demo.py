@@ -135,7 +135,7 @@ def _entries(round_: Round, people, units, helpers, offset: int) -> None:
 
 
 @transaction.atomic
-def load_demo_roster(password: str | None, district_notice=None, call_page=None) -> Round:
+def load_demo_roster(password: str | None) -> Round:
     """Units, one staff user per role (with `password`, or unusable when None), the 2021 and 2024
     rounds with entries in many states, and an approved allowance run."""
     from .allowance import approve_run, compute_run
@@ -153,9 +153,6 @@ def load_demo_roster(password: str | None, district_notice=None, call_page=None)
     if created_2021:
         _entries(earlier, PEOPLE_2021, units, helpers, offset=len(PEOPLE))
     round_, created = _round(2024, rules)
-    round_.district_notice = round_.district_notice or district_notice
-    round_.call_page = round_.call_page or call_page
-    round_.save()
     if expert:
         round_.experts.add(expert)
     if created:

@@ -193,22 +193,6 @@ class Round(models.Model):
     quota = models.PositiveSmallIntegerField("选拔名额", default=10)
     call_date = models.DateField("申报通知日期")
     application_deadline = models.DateField("申报截止日期")
-    call_page = models.ForeignKey(
-        "home.CallNoticePage",
-        verbose_name="申报通知页面",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    district_notice = models.ForeignKey(
-        "home.PublicityNoticePage",
-        verbose_name="区级公示页面",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     experts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="评审专家", blank=True, related_name="expert_rounds"
     )
@@ -216,7 +200,6 @@ class Round(models.Model):
     panels = [
         FieldRowPanel([FieldPanel("year"), FieldPanel("rule_set"), FieldPanel("quota")]),
         FieldRowPanel([FieldPanel("call_date"), FieldPanel("application_deadline")]),
-        FieldRowPanel([FieldPanel("call_page"), FieldPanel("district_notice")]),
         FieldPanel("experts"),
     ]
 
@@ -263,21 +246,28 @@ class Round(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # --- district publicity (Art 9(5), SPEC §3) ---
+    # --- pages on the portal (Art 9(1), 9(5)) ---
+    def call_page(self):
+        from home.models import CallNoticePage
+
+        return CallNoticePage.objects.live().filter(round=self).order_by("first_published_at").first()
+
+    def is_open_for_entries(self) -> bool:
+        """Art 9(1): the call, once published, opens the round until its deadline."""
+        return self.call_page() is not None and timezone.localdate() <= self.application_deadline
+
+    def district_notice(self):
+        from home.models import PublicityLevel, PublicityNoticePage
+
+        notices = PublicityNoticePage.objects.live().filter(round=self, level=PublicityLevel.DISTRICT)
+        return notices.order_by("first_published_at").first()
+
     def district_notice_is_live(self) -> bool:
-        notice = self.district_notice
-        return bool(notice and notice.live and notice.first_published_at)
+        return self.district_notice() is not None
 
     def district_publicity_first_day(self) -> datetime.date | None:
-        """The notice's go-live date if it was live for the whole day, else the next day (民法典 Art 201)."""
-        notice = self.district_notice
-        if not notice or not notice.first_published_at:
-            return None
-        went_live = timezone.localtime(notice.go_live_at or notice.first_published_at)
-        day = went_live.date()
-        if went_live.time() != datetime.time(0, 0):
-            day += datetime.timedelta(days=1)
-        return day
+        notice = self.district_notice()
+        return notice.window_first_day() if notice else None
 
 
 class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
@@ -366,6 +356,12 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
             dup = Entry.objects.filter(person_id=self.person_id, round_id=self.round_id).exclude(pk=self.pk)
             if dup.exists():
                 raise ValidationError({"person": "此人在本批次已有申报记录，同一批次只能申报一次。"})
+        if self._state.adding and self.round_id and not self.round.is_open_for_entries():
+            raise ValidationError(
+                {
+                    "round": f"{self.round}申报通知尚未发布或已过申报截止日期（{self.round.application_deadline:%Y-%m-%d}），不能新增申报（第九条第一项）。"
+                }
+            )
         if self.person_id and self.unit_id and self.person.unit_id != self.unit_id:
             raise ValidationError({"unit": "推荐单位须与技能人才登记的推荐单位一致。"})
         if self.pk and self.status not in APPLICATION_EDITABLE_STATES:

@@ -15,8 +15,9 @@ def demo_site(db):
     from django.core.management import call_command
 
     from home.demo import load_demo_content
+    from tests.factories import RoundFactory
 
-    pages = load_demo_content()
+    pages = load_demo_content(RoundFactory(year=2024))
     call_command("import_policy", verbosity=0)
     from home.models import PolicyPage
 

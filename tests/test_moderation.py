@@ -13,13 +13,12 @@ def test_groups_created_by_migration(db):
     assert set(roles.ALL_ROLES) <= names
 
 
-def _call_form(title, slug, action):
+def _call_form(title, slug, action, round_id):
     data = nested_form_data(
         {
             "title": title,
             "slug": slug,
-            "year": 2026,
-            "deadline": "2026-11-30",
+            "round": round_id,
             "summary": "测试",
             "body": rich_text("<p>测试正文</p>"),
             "materials": rich_text("<p>材料</p>"),
@@ -36,12 +35,16 @@ def test_editor_cannot_publish_directly_and_office_approval_makes_it_live(demo_s
     client.force_login(editor)
     url = reverse("wagtailadmin_pages:add", args=("home", "callnoticepage", index.pk))
 
-    response = client.post(url, _call_form("编辑直接发布的通知", "editor-direct", "action-publish"))
+    response = client.post(
+        url, _call_form("编辑直接发布的通知", "editor-direct", "action-publish", demo_site["call"].round_id)
+    )
     assert response.status_code in (200, 302)
     page = CallNoticePage.objects.filter(slug="editor-direct").first()
     assert page is None or not page.live
 
-    response = client.post(url, _call_form("编辑提交审核的通知", "editor-submit", "action-submit"))
+    response = client.post(
+        url, _call_form("编辑提交审核的通知", "editor-submit", "action-submit", demo_site["call"].round_id)
+    )
     assert response.status_code == 302
     page = CallNoticePage.objects.get(slug="editor-submit")
     assert not page.live

@@ -28,7 +28,9 @@ def test_demo_notices_are_marked(demo_site, client):
 
 def test_drafts_are_not_public(demo_site, client):
     index = demo_site["index"]
-    draft = PublicityNoticePage(title="未发布的公示", slug="draft-publicity", live=False, level="district")
+    draft = PublicityNoticePage(
+        title="未发布的公示", slug="draft-publicity", live=False, level="district", round=demo_site["publicity"].round
+    )
     index.add_child(instance=draft)
     assert client.get(draft.url or "/notices/draft-publicity/").status_code == 404
     listing = client.get(index.url).content.decode()
@@ -84,7 +86,7 @@ def test_notice_index_paginates(demo_site, client):
 
     index = demo_site["index"]
     for i in range(12):
-        page = ResultsNoticePage(title=f"测试公告{i}", slug=f"test-{i}")
+        page = ResultsNoticePage(title=f"测试公告{i}", slug=f"test-{i}", round=demo_site["results"].round)
         index.add_child(instance=page)
         page.save_revision().publish()
     first = client.get(index.url).content.decode()

@@ -155,6 +155,6 @@ def test_second_entry_clean_gives_a_chinese_message_on_person(db):
 def test_same_person_in_another_round_is_not_a_duplicate(db):
     entry = EntryFactory()
     other = Entry(round=RoundFactory(year=2022), person=entry.person, unit=entry.unit)
-    other.clean()  # the Art 14(3) rule is the eligibility checklist's business, not a model error
+    other.validate_constraints()  # the Art 14(3) rule is the eligibility checklist's business, not a model error
     other.save()
     assert Entry.objects.filter(person=entry.person).count() == 2

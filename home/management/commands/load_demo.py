@@ -14,12 +14,16 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        pages = load_demo_content()
-        call_command("import_policy", stdout=self.stdout)
         User = get_user_model()
         first_run = not User.objects.filter(username="admin").exists()
         password = secrets.token_urlsafe(12) if first_run else None
-        load_demo_roster(password, district_notice=pages["publicity"], call_page=pages["call"])
+        round_ = load_demo_roster(password)
+        pages = load_demo_content(round_)
+        call_command("import_policy", stdout=self.stdout)
+        # The demo's entries in district publicity follow the live notice's window.
+        round_.entries.filter(status="district_publicity").update(
+            district_publicity_start=pages["publicity"].window_first_day()
+        )
         call_command("update_index", verbosity=0)
         if first_run:
             User.objects.create_superuser("admin", "admin@example.cn", password)

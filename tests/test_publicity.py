@@ -1,0 +1,171 @@
+"""Issue: publicity driven by the records — calls, 公示 and results rendered from the roster."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from roster import services
+from roster.models import Entry, Objection, Person
+from tests.factories import EntryFactory, PersonFactory, UserFactory
+from workflow import roles
+from workflow.states import Status
+
+S = Status
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def at(y, m, d, hh=10):
+    return time_machine.travel(datetime.datetime(y, m, d, hh, tzinfo=SHANGHAI), tick=False)
+
+
+@pytest.fixture
+def notice(demo_site):
+    return demo_site["publicity"]
+
+
+def html_of(client, page):
+    return client.get(page.url).content.decode()
+
+
+def test_district_list_follows_transitions(client, notice, demo_site):
+    round_ = notice.round
+    office = UserFactory(role=roles.OFFICE)
+    entry = EntryFactory(round=round_, status=S.SHORTLISTED)
+    waiting = EntryFactory(round=round_, status=S.QUALIFIED)
+    assert entry.person.name not in html_of(client, notice)
+    services.perform(entry, "start_district_publicity", office, unit_posted_on=datetime.date(2024, 12, 1))
+    html = html_of(client, notice)
+    assert entry.person.name in html and waiting.person.name not in html
+    assert entry.unit.name in html and entry.deeds_summary in html
+    assert entry.district_publicity_start == notice.window_first_day()
+    with at(2026, 12, 30):
+        services.perform(entry, "start_inspection", office)
+    assert entry.person.name not in html_of(client, notice)
+
+
+def test_results_list_shows_certified_and_drops_revoked(client, demo_site):
+    results = demo_site["results"]
+    office, other_office = UserFactory(role=roles.OFFICE), UserFactory(role=roles.OFFICE)
+    active = EntryFactory(round=results.round, status=S.ACTIVE)
+    html = html_of(client, results)
+    assert active.person.name in html and active.certificate_number in html
+    services.perform(
+        active, "propose_revocation", office, comment="弄虚作假", ground=3, fact_date=datetime.date(2024, 1, 1)
+    )
+    services.perform(active, "approve_revocation", other_office, comment="经核实，批准取消")
+    assert active.person.name not in html_of(client, results)
+
+
+def test_no_personal_number_on_notice_pages(client, demo_site):
+    for status in (S.DISTRICT_PUBLICITY, S.ACTIVE):
+        EntryFactory(round=demo_site["publicity"].round, status=status)
+    for key in ("publicity", "results", "call", "home", "roster"):
+        html = html_of(client, demo_site[key])
+        for person in Person.objects.all():
+            assert person.id_number not in html and person.phone not in html
+            assert person.birth_date.strftime("%Y-%m-%d") not in html
+        assert not re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", html)
+        assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", html)
+
+
+def test_window_counts_working_days_from_the_go_live_rule(demo_site):
+    notice = demo_site["publicity"]
+    went_live = datetime.datetime(2026, 9, 30, 15, 0, tzinfo=SHANGHAI)  # a day begun is not counted
+    notice.go_live_at = None
+    notice.first_published_at = went_live
+    # the next day, 1 October, is National Day: the 5 working days are 8, 9, 10 (adjusted Saturday), 12, 13 October
+    assert notice.window_first_day() == datetime.date(2026, 10, 1)
+    with at(2026, 9, 30):
+        w = notice.window()
+        assert (w["state"], w["end"]) == ("pending", datetime.date(2026, 10, 13))
+    with at(2026, 10, 10):
+        assert notice.window()["days_left"] == 3
+    with at(2026, 10, 14):
+        assert notice.window()["state"] == "ended"
+    notice.first_published_at = datetime.datetime(2026, 9, 30, 0, 0, tzinfo=SHANGHAI)
+    assert notice.window_first_day() == datetime.date(2026, 9, 30)
+
+
+def test_start_district_publicity_requires_the_live_notice(demo_site):
+    entry = EntryFactory(status=S.SHORTLISTED)  # its round has no notice
+    office = UserFactory(role=roles.OFFICE)
+    allowed = {n: (ok, r) for n, ok, r in services.available(entry, office)}
+    assert not allowed["start_district_publicity"][0] and "第九条第五项" in allowed["start_district_publicity"][1]
+    notice = demo_site["publicity"]
+    notice.round = entry.round
+    notice.save_revision().publish()
+    services.perform(entry, "start_district_publicity", office, unit_posted_on=datetime.date(2024, 12, 1))
+    assert entry.status == S.DISTRICT_PUBLICITY
+
+
+def objection_data(entry, **extra):
+    return {
+        "submitter_name": "王某某",
+        "submitter_contact": "0632-1234567",
+        "entry": entry.pk,
+        "facts": "该人选所报获奖情况与事实不符，请予核实。",
+        "website": "",
+        **extra,
+    }
+
+
+def test_public_objection_valid_invalid_late_and_flood(client, notice):
+    cache.clear()
+    entry = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
+    response = client.post(notice.url, objection_data(entry))
+    assert response.status_code == 200
+    objection = Objection.objects.get(entry=entry)
+    assert objection.from_public and objection.window == "district" and objection.status == "open"
+    assert objection.reference in response.content.decode()
+    office = UserFactory(role=roles.OFFICE)
+    assert any("异议尚未处理" in r for n, ok, r in services.available(entry, office) if n == "start_inspection")
+
+    bad = client.post(notice.url, objection_data(entry, submitter_name="", facts="短"))
+    assert bad.status_code == 400 and "field-error" in bad.content.decode() and "必需字段" in bad.content.decode()
+    spam = client.post(notice.url, objection_data(entry, website="http://spam"))
+    assert spam.status_code == 400
+    other_round = EntryFactory(status=S.DISTRICT_PUBLICITY)
+    assert client.post(notice.url, objection_data(other_round)).status_code == 400
+    assert Objection.objects.count() == 1
+
+    cache.clear()
+    for _ in range(5):
+        client.post(notice.url, objection_data(entry, facts="重复提交的异议内容，超过十个字。"))
+    flood = client.post(notice.url, objection_data(entry))
+    assert flood.status_code == 429 and "过于频繁" in flood.content.decode()
+    assert Objection.objects.count() == 6
+
+    cache.clear()
+    with at(2027, 1, 20):
+        from workflow.models import OfficialCalendarYear
+
+        OfficialCalendarYear.objects.create(year=2027, source="测试", published=True)
+        late = client.post(notice.url, objection_data(entry))
+    assert late.status_code == 403 and "公示期已结束" in late.content.decode()
+    assert Objection.objects.count() == 6
+
+
+def test_round_opens_for_entries_only_with_a_published_call(demo_site):
+    round_ = demo_site["call"].round
+    person = EntryFactory(round=round_).person
+    second = Entry(round=round_, person=PersonFactory(unit=person.unit), unit=person.unit)
+    with at(2024, 11, 1):
+        assert round_.is_open_for_entries()
+    with at(2024, 12, 1):
+        assert not round_.is_open_for_entries()
+        with pytest.raises(ValidationError, match="第九条第一项"):
+            second.full_clean()
+    demo_site["call"].unpublish()
+    with at(2024, 11, 1):
+        assert not round_.is_open_for_entries()
+
+
+def test_home_shows_open_windows_first(client, notice, demo_site):
+    with at(2026, 11, 26):
+        html = client.get("/").content.decode()
+    assert "正在公示" in html and "还剩" in html
+    assert html.index("正在公示") < html.index("latest-heading")
