@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = "门户网站"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished
+
+        from . import cache
+
+        page_published.connect(cache.bump, dispatch_uid="public-cache-published")
+        page_unpublished.connect(cache.bump, dispatch_uid="public-cache-unpublished")
+        for label in ("roster.Entry", "roster.Person", "roster.Unit", "roster.Round", "home.SiteChrome"):
+            post_save.connect(cache.bump, sender=label, dispatch_uid=f"public-cache-save-{label}")
+            post_delete.connect(cache.bump, sender=label, dispatch_uid=f"public-cache-delete-{label}")

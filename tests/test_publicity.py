@@ -169,3 +169,27 @@ def test_home_shows_open_windows_first(client, notice, demo_site):
         html = client.get("/").content.decode()
     assert "正在公示" in html and "还剩" in html
     assert html.index("正在公示") < html.index("latest-heading")
+
+
+def test_cached_pages_change_at_once_after_a_transition(client, notice):
+    office = UserFactory(role=roles.OFFICE)
+    entry = EntryFactory(round=notice.round, status=S.SHORTLISTED)
+    first = client.get("/")
+    assert first["X-Portal-Cache"] == "miss"
+    assert client.get("/")["X-Portal-Cache"] == "hit"
+    roster = client.get("/chief-technicians/")
+    assert roster.status_code == 200
+    # the notice page carries the objection form (CSRF): never cached
+    client.get(notice.url)
+    assert "X-Portal-Cache" not in client.get(notice.url)
+    services.perform(entry, "start_district_publicity", office, unit_posted_on=datetime.date(2024, 12, 1))
+    assert entry.person.name in html_of(client, notice)
+    active = EntryFactory(round=notice.round, status=S.ACTIVE)
+    listing = client.get("/chief-technicians/")
+    assert active.person.name in listing.content.decode()
+    assert client.get("/chief-technicians/")["X-Portal-Cache"] == "hit"
+    other = UserFactory(role=roles.OFFICE)
+    services.perform(active, "propose_revocation", office, comment="违纪", ground=4)
+    services.perform(active, "approve_revocation", other, comment="批准")
+    after = client.get("/chief-technicians/")
+    assert after["X-Portal-Cache"] == "miss" and active.person.name not in after.content.decode()
