@@ -272,3 +272,12 @@ def talent_pool_menu_item():
     return PermissionMenuItem(
         "导出首席技师名册", reverse("roster_talent_pool"), icon_name="download", order=245, perm="roster.view_entry"
     )
+
+
+@hooks.register("construct_homepage_panels")
+def roster_dashboard(request, panels):
+    from .dashboard import RosterPanel
+
+    user = request.user
+    if user.is_superuser or roles.user_roles(user) - {roles.EDITOR, roles.FINANCE}:
+        panels.append(RosterPanel(request))

@@ -1,0 +1,127 @@
+"""Dashboard panels of the Wagtail home page: what waits for this user, windows ending, objections,
+terms ending and allowance runs due (SPEC §9). Queues derive from the role table of workflow.roles."""
+
+import datetime
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+
+from workflow import roles
+from workflow.errors import CalendarUnknown
+from workflow.states import Status
+
+from .models import AllowanceRun, Entry, Objection
+from .permissions import sees_everything, visible_entries
+
+S = Status
+TERM_WARNING_DAYS = 90
+# Moves that may happen but are nobody's pending task.
+NOT_A_TASK = {"withdraw", "disqualify_for_fraud", "propose_revocation", "stop_benefits", "resume_benefits"}
+WINDOW_WARNING_WORKDAYS = 3
+
+
+def queue_states(user) -> list[str]:
+    """States from which this user's roles take some transition (from the one role table)."""
+    mine = roles.user_roles(user)
+    states = set()
+    for t in Entry._meta.get_field("status").get_all_transitions(Entry):
+        if t.name in NOT_A_TASK:
+            continue
+        if user.is_superuser or set(roles.roles_for(t.name, t.source)) & mine:
+            states.add(t.source)
+    # Not a queue: entries waiting only for time or for a revocation proposal.
+    states -= {S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_PASSED}
+    return [s for s, _ in S.choices if s in states]
+
+
+def waiting_for(user) -> list[dict]:
+    entries = visible_entries(user)
+    if roles.EXPERT in roles.user_roles(user) and not sees_everything(user):
+        pending = entries.filter(status=S.QUALIFIED).exclude(expert_scores__expert=user)
+        return [{"label": "待我评审", "count": pending.count(), "url": _list_url(S.QUALIFIED)}]
+    rows = []
+    states = queue_states(user)
+    counts = dict(
+        entries.filter(status__in=states)
+        .values_list("status")
+        .order_by("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    for state in states:
+        count = counts.get(state, 0)
+        if count:
+            rows.append({"label": S(state).label, "count": count, "url": _list_url(state)})
+    return rows
+
+
+def _list_url(state: str) -> str:
+    return f"{reverse('wagtailsnippets_roster_entry:list')}?status={state}"
+
+
+def windows_ending(user) -> list[dict]:
+    rows = []
+    for entry in (
+        visible_entries(user)
+        .filter(status__in=[S.UNIT_PUBLICITY, S.DISTRICT_PUBLICITY])
+        .select_related("person", "round__rule_set")
+    ):
+        try:
+            window = entry.publicity_window()
+        except CalendarUnknown as exc:
+            rows.append({"entry": entry, "label": "公示", "note": str(exc)})
+            continue
+        if window is None:
+            continue
+        label, w = window
+        if w["state"] in ("open", "ended") and w["days_left"] is not None and w["days_left"] <= WINDOW_WARNING_WORKDAYS:
+            note = "已期满" if w["state"] == "ended" else f"还剩{w['days_left']}个工作日（至{w['end']:%Y-%m-%d}）"
+            rows.append({"entry": entry, "label": label, "note": note})
+    return rows
+
+
+def terms_ending(user) -> list[Entry]:
+    today = timezone.localdate()
+    return list(
+        visible_entries(user)
+        .filter(
+            status__in=[S.ACTIVE, S.BENEFITS_STOPPED], term_end__lte=today + datetime.timedelta(days=TERM_WARNING_DAYS)
+        )
+        .select_related("person")
+        .order_by("term_end")
+    )
+
+
+def allowance_due(user) -> str:
+    if not (user.is_superuser or user.has_perm("roster.change_allowancerun")):
+        return ""
+    last_year = timezone.localdate().year - 1
+    if (
+        Entry.objects.filter(announcement_date__year__lt=last_year + 1).exists()
+        and not AllowanceRun.objects.filter(year=last_year, state=AllowanceRun.State.APPROVED).exists()
+    ):
+        return f"{last_year}年度津贴尚未批准发放（第十条：每年集中发放一次）"
+    return ""
+
+
+class RosterPanel(Component):
+    name = "roster_dashboard"
+    order = 50
+    template_name = "roster/admin/dashboard_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        user = self.request.user
+        objections = Objection.objects.filter(status=Objection.State.OPEN, entry__in=visible_entries(user))
+        return {
+            "waiting": waiting_for(user),
+            "windows": windows_ending(user),
+            "objections": objections.select_related("entry__person")[:20],
+            "objection_count": objections.count(),
+            "terms": terms_ending(user),
+            "allowance_due": allowance_due(user),
+        }
