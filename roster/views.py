@@ -19,7 +19,7 @@ from workflow.errors import CalendarUnknown, TransitionRefused
 from workflow.machine import ARTICLES, COMMENT_REQUIRED, TRANSITION_LABELS
 from workflow.states import BADGE_COLOURS, TITLED, Status
 
-from . import allowance, exports, services
+from . import allowance, exports, paper, services, statistics
 from .forms import (
     ExpertScoreForm,
     InspectionForm,
@@ -91,6 +91,7 @@ def entry_context(request, entry) -> dict:
         "score_form": ExpertScoreForm() if (is_expert and entry.status == S.QUALIFIED) else None,
         "inspection_form": InspectionForm() if (office and entry.status == S.INSPECTION) else None,
         "show_numbers": office,
+        "can_print_form": entry.is_own_unit(user),
         "evidence": entry.evidence_files.all(),
         "evaluations": entry.evaluations.all() if entry.term_start else [],
         "evaluation_form": TrackingEvaluationForm() if (office and entry.status in EVALUATION_STATES) else None,
@@ -445,3 +446,53 @@ def allowance_download(request, year):
     _allowance_access(request.user, "download")
     run = get_object_or_404(AllowanceRun, year=year)
     return _xlsx(allowance.run_workbook(run), f"市中首席技师{year}年度津贴发放表.xlsx")
+
+
+def statistics_view(request):
+    """Charts by industry, level, age band and batch; ?download=<dimension>&population=<key> gives .xlsx."""
+    if not sees_everything(request.user):
+        raise PermissionDenied
+    entries = visible_entries(request.user)
+    dimension = request.GET.get("download")
+    if dimension:
+        population = request.GET.get("population", "chief")
+        if dimension not in statistics.DIMENSIONS or population not in statistics.POPULATIONS:
+            raise Http404
+        rows = statistics.table(population, dimension, entries)
+        label = statistics.DIMENSIONS[dimension][0]
+        return _xlsx(
+            statistics.workbook(population, dimension, rows),
+            f"统计-{statistics.POPULATIONS[population][0]}-{label}.xlsx",
+        )
+    populations = []
+    for key, (label, _) in statistics.POPULATIONS.items():
+        charts = []
+        for dim, (dim_label, _) in statistics.DIMENSIONS.items():
+            charts.append(
+                {"key": dim, "label": dim_label, "chart": statistics.chart(statistics.table(key, dim, entries))}
+            )
+        populations.append({"key": key, "label": label, "charts": charts})
+    return TemplateResponse(
+        request, "roster/admin/statistics.html", {"populations": populations, "page_title": "统计分析"}
+    )
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=paper.DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def application_form_download(request, pk):
+    entry = _entry_for(request, pk)
+    if not (sees_personal_numbers(request.user) or entry.is_own_unit(request.user)):
+        raise PermissionDenied
+    return _docx(paper.application_form(entry), f"申报表-{entry.person.name}-{entry.round.year}.docx")
+
+
+def certificate_download(request, pk):
+    entry = _entry_for(request, pk)
+    if not sees_personal_numbers(request.user) or not entry.certificate_number or entry.certificate_recalled:
+        raise PermissionDenied
+    return _docx(paper.certificate(entry), f"证书-{entry.certificate_number}.docx")

@@ -232,6 +232,9 @@ def roster_urls():
         ),
         path("roster/export/talent-pool.xlsx", views.talent_pool_export, name="roster_talent_pool"),
         path("roster/rounds/<int:pk>/export.xlsx", views.round_export, name="roster_round_export"),
+        path("roster/statistics/", views.statistics_view, name="roster_statistics"),
+        path("roster/entries/<int:pk>/application-form.docx", views.application_form_download, name="roster_form_docx"),
+        path("roster/entries/<int:pk>/certificate.docx", views.certificate_download, name="roster_certificate_docx"),
         path("roster/allowance/", views.allowance_runs, name="roster_allowance_runs"),
         path("roster/allowance/compute/", views.allowance_compute, name="roster_allowance_compute"),
         path("roster/allowance/<int:year>/", views.allowance_run_detail, name="roster_allowance_run"),
@@ -281,3 +284,8 @@ def roster_dashboard(request, panels):
     user = request.user
     if user.is_superuser or roles.user_roles(user) - {roles.EDITOR, roles.FINANCE}:
         panels.append(RosterPanel(request))
+
+
+@hooks.register("register_admin_menu_item")
+def statistics_menu_item():
+    return StaffOnlyMenuItem("统计分析", reverse("roster_statistics"), icon_name="table", order=255)
