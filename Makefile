@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run demo test test-sqlite lint format clean
+.PHONY: run demo test test-sqlite test-postgres lint format clean
 
 # The virtualenv is rebuilt when the requirements change.
 $(VENV): requirements.txt
@@ -37,7 +37,11 @@ format: $(VENV)/.dev
 test-sqlite: $(VENV)/.dev
 	$(VENV)/bin/pytest
 
-test: lint test-sqlite
+# The database tests again on PostgreSQL: DATABASE_URL's server, or an embedded one (scripts/with_postgres.py).
+test-postgres: $(VENV)/.dev
+	$(PY) scripts/with_postgres.py $(VENV)/bin/pytest -p no:cacheprovider
+
+test: lint test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media private staticfiles

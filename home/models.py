@@ -632,4 +632,6 @@ class RosterPage(RoutablePageMixin, Page):
                     }
         response = self.render(request, template="home/roster_verify.html", context_overrides=context)
         response.status_code = status
+        # Every lookup must reach the rate limit: never served from the page cache.
+        response["Cache-Control"] = "private, no-store"
         return response

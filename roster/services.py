@@ -72,8 +72,17 @@ def perform(entry: Entry, name: str, user, comment: str = "", **data) -> Entry:
 
 
 def _reload(entry):
-    if entry.pk:
-        entry.refresh_from_db()
+    """Puts the database's values back into `entry` after a refused move.
+
+    Not refresh_from_db(): django-fsm-2 lifts the field's protection class-wide while refreshing,
+    which races with other threads' transitions.
+    """
+    if not entry.pk:
+        return
+    fresh = type(entry)._default_manager.get(pk=entry.pk)
+    for field in entry._meta.concrete_fields:
+        entry.__dict__[field.attname] = fresh.__dict__[field.attname]
+    entry._update_initial_state()
 
 
 def _loggable(value):
