@@ -132,11 +132,28 @@ class PersonViewSet(RosterViewSet):
     inspect_view_fields_exclude = ["id_number", "phone"]
 
 
+class RoundLinksColumn(Column):
+    cell_template_name = "roster/admin/round_links_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["review_url"] = reverse("roster_round_review", args=(instance.pk,))
+        context["export_url"] = reverse("roster_round_export", args=(instance.pk,))
+        return context
+
+
 class RoundViewSet(RosterViewSet):
     model = Round
     icon = "date"
     menu_label = "评选批次"
-    list_display = ["__str__", "rule_set", "quota", "call_date", "application_deadline"]
+    list_display = [
+        "__str__",
+        "rule_set",
+        "quota",
+        "call_date",
+        "application_deadline",
+        RoundLinksColumn("links", label="评审与导出", accessor="pk"),
+    ]
     inspect_view_enabled = True
 
 
