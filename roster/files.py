@@ -42,3 +42,17 @@ def evidence_path(instance, filename) -> str:
 
 def objection_path(instance, filename) -> str:
     return _safe_name("objections", filename)
+
+
+def private_file_field(verbose_name="文件（PDF、JPEG、PNG，20MB以内）", upload_to=evidence_path, **kwargs):
+    """A file field kept in private storage, checked by content and size, stored under a generated name."""
+    from django.db import models
+
+    return models.FileField(
+        verbose_name,
+        storage=private_storage,
+        upload_to=upload_to,
+        validators=[validate_upload],
+        max_length=200,
+        **kwargs,
+    )

@@ -514,13 +514,7 @@ class Apprentice(models.Model):
 class EvidenceFile(models.Model):
     entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="evidence_files")
     title = models.CharField("材料名称", max_length=100)
-    file = models.FileField(
-        "文件（PDF、JPEG、PNG，20MB以内）",
-        storage=files.private_storage,
-        upload_to=files.evidence_path,
-        validators=[files.validate_upload],
-        max_length=200,
-    )
+    file = files.private_file_field()
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     panels = [FieldRowPanel([FieldPanel("title"), FieldPanel("file")])]
@@ -555,13 +549,7 @@ class Objection(models.Model):
     submitter_name = models.CharField("反映人姓名", max_length=50)
     submitter_contact = models.CharField("联系方式", max_length=100)
     facts = models.TextField("反映的事实")
-    attachment = models.FileField(
-        "附件",
-        storage=files.private_storage,
-        upload_to=files.objection_path,
-        validators=[files.validate_upload],
-        blank=True,
-    )
+    attachment = files.private_file_field("附件", upload_to=files.objection_path, blank=True)
     status = models.CharField("处理状态", max_length=10, choices=State.choices, default=State.OPEN)
     finding = models.TextField("核实结论", blank=True)
     decided_by = models.ForeignKey(
@@ -733,13 +721,7 @@ class RevocationEvidence(models.Model):
 
     entry = models.ForeignKey(Entry, verbose_name="首席技师", on_delete=models.CASCADE, related_name="revocation_files")
     title = models.CharField("材料名称", max_length=100)
-    file = models.FileField(
-        "文件（PDF、JPEG、PNG，20MB以内）",
-        storage=files.private_storage,
-        upload_to=files.evidence_path,
-        validators=[files.validate_upload],
-        max_length=200,
-    )
+    file = files.private_file_field()
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
