@@ -6,6 +6,8 @@ once the transaction commits, so the change is visible on the next request. Resp
 cookies or carry a CSRF token (forms) are never cached.
 """
 
+import hashlib
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -37,7 +39,9 @@ def bump(**kwargs) -> None:
 
 
 def _key(request) -> str:
-    return f"public-pages:{generation()}:{timezone.localdate():%Y%m%d}:{request.get_host()}:{request.get_full_path()}"
+    # Hashed, so that a long query string never makes an over-long cache key.
+    where = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"public-pages:{generation()}:{timezone.localdate():%Y%m%d}:{where}"
 
 
 class PublicPageCacheMiddleware:

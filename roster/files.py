@@ -25,8 +25,13 @@ def kind_of(upload) -> str | None:
 def validate_upload(upload) -> None:
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError("文件超过20MB，请压缩后再上传。", code="size")
-    if kind_of(upload) is None:
+    kind = kind_of(upload)
+    if kind is None:
         raise ValidationError("只接受PDF、JPEG或PNG文件（按文件内容识别）。", code="type")
+    name = getattr(upload, "name", "") or ""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if {"jpeg": "jpg"}.get(suffix, suffix) != kind:
+        raise ValidationError("文件扩展名与文件内容不符，请上传扩展名正确的PDF、JPEG或PNG文件。", code="extension")
 
 
 def _safe_name(folder: str, filename: str) -> str:

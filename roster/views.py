@@ -259,6 +259,8 @@ def round_review(request, pk):
 
 def traceability(request):
     """Each article with the guards and transitions that cite it, read from the guards themselves."""
+    if not sees_everything(request.user):
+        raise PermissionDenied
     articles = defaultdict(lambda: {"guards": [], "transitions": []})
     for name, guard_list in guards.GUARDS.items():
         for g in guard_list:

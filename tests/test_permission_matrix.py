@@ -1,0 +1,585 @@
+"""Permission matrix (issue 5, item 3): every role of SPEC §1 × every staff endpoint and every transition.
+
+The expected outcomes are declared in one table per kind (`ENDPOINTS`, `SPEC_TRANSITION_ROLES`), written
+out from SPEC §1, §6 and §9 on purpose. An allowed GET answers 200; an allowed POST redirects and changes
+the database. A refused request answers 403 or 404, or is redirected to the admin home (Wagtail's way of
+answering PermissionDenied) or to the login page; a refused POST changes nothing.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from roster import allowance, services
+from roster.models import (
+    AllowanceRun,
+    Entry,
+    ExpertScore,
+    Objection,
+    Person,
+    RevocationEvidence,
+    TrackingEvaluation,
+)
+from roster.seeding import PDF_BYTES
+from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
+from workflow import roles
+from workflow.errors import TransitionRefused
+from workflow.roles import TRANSITION_ROLES
+from workflow.states import Status
+
+S = Status
+pytestmark = pytest.mark.django_db
+
+ANON, REC, OFFICE, EXPERT, LEADER, EDITOR, FINANCE, SUPER = (
+    "anonymous",
+    "recommender",
+    "office",
+    "expert",
+    "leader",
+    "editor",
+    "finance",
+    "superuser",
+)
+ROLES = (ANON, REC, OFFICE, EXPERT, LEADER, EDITOR, FINANCE, SUPER)
+GROUP_OF = {
+    REC: roles.RECOMMENDER,
+    OFFICE: roles.OFFICE,
+    EXPERT: roles.EXPERT,
+    LEADER: roles.LEADING_GROUP,
+    EDITOR: roles.EDITOR,
+    FINANCE: roles.FINANCE,
+}
+
+
+class World:
+    """Unit A with entries in the states the endpoints need, built lazily; unit B for cross-unit checks."""
+
+    def __init__(self):
+        self.unit_a = UnitFactory()
+        self.unit_b = UnitFactory()
+        self.round = RoundFactory()
+
+    def _entry(self, status, unit=None, **kwargs):
+        person = PersonFactory(unit=unit or self.unit_a)
+        kwargs.setdefault("round", self.round)
+        return EntryFactory(status=status, person=person, **kwargs)
+
+    @cached_property
+    def draft(self):
+        return self._entry(S.DRAFT)
+
+    @cached_property
+    def unit_publicity(self):
+        return self._entry(S.UNIT_PUBLICITY)
+
+    @cached_property
+    def submitted(self):
+        return self._entry(S.SUBMITTED)
+
+    @cached_property
+    def qualified(self):
+        return self._entry(S.QUALIFIED)
+
+    @cached_property
+    def inspection(self):
+        return self._entry(S.INSPECTION)
+
+    @cached_property
+    def leading_group_review(self):
+        return self._entry(S.LEADING_GROUP_REVIEW)
+
+    @cached_property
+    def active(self):
+        return self._entry(S.ACTIVE)
+
+    @cached_property
+    def revocation_file(self):
+        evidence = RevocationEvidence(entry=self.active, title="违纪处分决定")
+        evidence.file.save("decision.pdf", SimpleUploadedFile("decision.pdf", PDF_BYTES), save=True)
+        return evidence
+
+    @cached_property
+    def draft_run(self):
+        """An allowance run for 2025, computed by another office user (the approver must differ)."""
+        self.active  # noqa: B018 - someone to pay
+        return allowance.compute_run(2025, UserFactory(role=roles.OFFICE))
+
+    @cached_property
+    def approved_run(self):
+        run = allowance.compute_run(2025, UserFactory(role=roles.OFFICE))
+        return allowance.approve_run(run, UserFactory(role=roles.OFFICE))
+
+
+def make_user(role, world):
+    if role == ANON:
+        return None
+    if role == SUPER:
+        return UserFactory(is_superuser=True, is_staff=True)
+    user = UserFactory(role=GROUP_OF[role], unit=world.unit_a if role == REC else None)
+    if role == EXPERT:
+        world.round.experts.add(user)
+    return user
+
+
+def fingerprint():
+    """Everything a staff POST may change."""
+    return (
+        list(
+            Entry.objects.order_by("pk").values_list(
+                "pk", "status", "inspection_result", "revocation_ground", "unit_publicity_start"
+            )
+        ),
+        list(Objection.objects.order_by("pk").values_list("pk", "status")),
+        list(ExpertScore.objects.order_by("pk").values_list("pk", "score", "opinion")),
+        list(TrackingEvaluation.objects.order_by("pk").values_list("pk", "year", "result")),
+        RevocationEvidence.objects.count(),
+        list(AllowanceRun.objects.order_by("pk").values_list("pk", "year", "state")),
+        Person.objects.count(),
+        ModelLogEntry.objects.count(),
+    )
+
+
+def snippet(model, view, obj=None):
+    name = f"wagtailsnippets_roster_{model}:{view}"
+    return lambda w: reverse(name, args=(obj(w).pk,)) if obj else reverse(name)
+
+
+def custom(name, *args):
+    return lambda w: reverse(name, args=tuple(a(w) if callable(a) else a for a in args))
+
+
+def move(attr, name):
+    return lambda w: reverse("roster_entry_move", args=(getattr(w, attr).pk, name))
+
+
+def _pdf(name="evidence.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+@dataclass
+class Endpoint:
+    key: str
+    url: object
+    allowed: frozenset
+    method: str = "get"
+    data: object = field(default=lambda w: {})
+    # for a POST: the page an allowed request redirects to
+    success: object = None
+
+
+def _pk(attr):
+    return lambda w: getattr(w, attr).pk
+
+
+ALL_STAFF_SEE = {REC, OFFICE, LEADER, SUPER}
+OFFICE_ONLY = {OFFICE, SUPER}
+ENTRY_PAGE = "/admin/snippets/roster/entry/inspect/"
+
+# SPEC §1/§9: who may reach what. Every row is one endpoint; every role not listed is refused.
+ENDPOINTS = [
+    # roster snippets (Entry, Person, Unit, Round): list, inspect, edit, history
+    Endpoint("entry-list", snippet("entry", "list"), {REC, OFFICE, EXPERT, LEADER, SUPER}),
+    Endpoint("entry-inspect-draft", snippet("entry", "inspect", lambda w: w.draft), ALL_STAFF_SEE),
+    Endpoint("entry-inspect-qualified", snippet("entry", "inspect", lambda w: w.qualified), ALL_STAFF_SEE | {EXPERT}),
+    Endpoint("entry-edit-draft", snippet("entry", "edit", lambda w: w.draft), {REC, OFFICE, SUPER}),
+    Endpoint("entry-edit-submitted", snippet("entry", "edit", lambda w: w.submitted), set()),
+    # Wagtail's history view needs add/change/delete rights; view-only roles read an entry's history on its
+    # inspect page (SPEC §9), which the leading group reaches.
+    Endpoint("entry-history", snippet("entry", "history", lambda w: w.draft), {REC, OFFICE, SUPER}),
+    Endpoint("person-list", snippet("person", "list"), {REC, OFFICE, SUPER}),
+    Endpoint("person-inspect", snippet("person", "inspect", lambda w: w.draft.person), {REC, OFFICE, SUPER}),
+    Endpoint("person-edit", snippet("person", "edit", lambda w: w.draft.person), {REC, OFFICE, SUPER}),
+    Endpoint("person-history", snippet("person", "history", lambda w: w.draft.person), {REC, OFFICE, SUPER}),
+    Endpoint("unit-list", snippet("unit", "list"), ALL_STAFF_SEE),
+    Endpoint("unit-inspect", snippet("unit", "inspect", lambda w: w.unit_a), ALL_STAFF_SEE),
+    Endpoint("unit-edit", snippet("unit", "edit", lambda w: w.unit_a), OFFICE_ONLY),
+    Endpoint("unit-history", snippet("unit", "history", lambda w: w.unit_a), OFFICE_ONLY),
+    Endpoint("round-list", snippet("round", "list"), ALL_STAFF_SEE),
+    Endpoint("round-inspect", snippet("round", "inspect", lambda w: w.round), ALL_STAFF_SEE),
+    Endpoint("round-edit", snippet("round", "edit", lambda w: w.round), OFFICE_ONLY),
+    Endpoint("round-history", snippet("round", "history", lambda w: w.round), OFFICE_ONLY),
+    # private files, review, exports, statistics, paper forms, traceability
+    Endpoint("evidence", custom("roster_evidence", lambda w: w.draft.evidence_files.first().pk), ALL_STAFF_SEE),
+    Endpoint("revocation-file", custom("roster_revocation_file", _pk("revocation_file")), ALL_STAFF_SEE),
+    Endpoint("round-review", custom("roster_round_review", _pk("round")), {OFFICE, LEADER, SUPER}),
+    Endpoint("round-export", custom("roster_round_export", _pk("round")), ALL_STAFF_SEE),
+    Endpoint("talent-pool", custom("roster_talent_pool"), ALL_STAFF_SEE),
+    Endpoint("allowance-runs", custom("roster_allowance_runs"), {OFFICE, FINANCE, SUPER}),
+    Endpoint(
+        "allowance-run",
+        lambda w: (w.approved_run, reverse("roster_allowance_run", args=(2025,)))[1],
+        {OFFICE, FINANCE, SUPER},
+    ),
+    Endpoint(
+        "allowance-download",
+        lambda w: (w.approved_run, reverse("roster_allowance_download", args=(2025,)))[1],
+        {OFFICE, FINANCE, SUPER},
+    ),
+    Endpoint("statistics", custom("roster_statistics"), {OFFICE, LEADER, SUPER}),
+    Endpoint("form-docx", custom("roster_form_docx", _pk("draft")), {REC, OFFICE, SUPER}),
+    Endpoint("certificate-docx", custom("roster_certificate_docx", _pk("active")), OFFICE_ONLY),
+    # the menu item is shown to the office and the leading group only (roster/wagtail_hooks.py)
+    Endpoint("traceability", custom("roster_traceability"), {OFFICE, LEADER, SUPER}),
+    # POST: moves, records added along the way, allowance runs
+    Endpoint(
+        "move-start_unit_publicity",
+        move("draft", "start_unit_publicity"),
+        {REC, SUPER},
+        "post",
+        lambda w: {"comment": ""},
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "move-pass_qualification",
+        move("submitted", "pass_qualification"),
+        OFFICE_ONLY,
+        "post",
+        lambda w: {"comment": ""},
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "move-submit_to_government",
+        move("leading_group_review", "submit_to_government"),
+        {LEADER, SUPER},
+        "post",
+        lambda w: {"comment": ""},
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "move-propose_revocation",
+        move("active", "propose_revocation"),
+        {REC, OFFICE, SUPER},
+        "post",
+        lambda w: {"comment": "拒不履行带徒义务，经核实属实。", "ground": "4", "fact_date": "2026-03-01"},
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "objection-add",
+        custom("roster_objection_add", _pk("unit_publicity")),
+        {REC, OFFICE, SUPER},
+        "post",
+        lambda w: {
+            "window": "unit",
+            "received_on": "2026-11-20",
+            "submitter_name": "张某",
+            "submitter_contact": "0632-1234567",
+            "facts": "获奖情况不实",
+        },
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "score-add",
+        custom("roster_score_add", _pk("qualified")),
+        {EXPERT},
+        "post",
+        lambda w: {
+            "score": 77,
+            "finding_ethics": "好",
+            "finding_skill": "领先",
+            "finding_innovation": "有成果",
+            "finding_mentoring": "突出",
+            "opinion": "矩阵测试",
+        },
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "inspection",
+        custom("roster_inspection", _pk("inspection")),
+        OFFICE_ONLY,
+        "post",
+        lambda w: {"inspection_result": "objection", "inspection_note": "群众反映有异议"},
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "evaluation-add",
+        custom("roster_evaluation_add", _pk("active")),
+        OFFICE_ONLY,
+        "post",
+        lambda w: {"year": 2025, "result": "pass", "comment": "履职良好"},
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "revocation-add",
+        custom("roster_revocation_add", _pk("active")),
+        {REC, OFFICE, SUPER},
+        "post",
+        lambda w: {"title": "处分决定", "file": _pdf()},
+        lambda w: ENTRY_PAGE,
+    ),
+    Endpoint(
+        "allowance-compute",
+        custom("roster_allowance_compute"),
+        OFFICE_ONLY,
+        "post",
+        lambda w: (w.active, {"year": "2025"})[1],
+        lambda w: "/admin/roster/allowance/",
+    ),
+    Endpoint(
+        "allowance-approve",
+        lambda w: (w.draft_run, reverse("roster_allowance_approve", args=(2025,)))[1],
+        OFFICE_ONLY,
+        "post",
+        lambda w: {},
+        lambda w: "/admin/roster/allowance/2025/",
+    ),
+]
+for _endpoint in ENDPOINTS:
+    _endpoint.allowed = frozenset(_endpoint.allowed)
+    assert _endpoint.allowed <= set(ROLES), _endpoint.key
+
+CELLS = [(e, role) for e in ENDPOINTS for role in ROLES]
+MATRIX_ID = f"matrix-{len(ROLES)}roles-x-{len(ENDPOINTS)}endpoints-{len(CELLS)}cells"
+
+
+def is_refusal(response) -> bool:
+    if response.status_code in (403, 404):
+        return True
+    if response.status_code == 302:
+        location = response["Location"]
+        return location == reverse("wagtailadmin_home") or location.startswith(reverse("wagtailadmin_login"))
+    return False
+
+
+@pytest.mark.parametrize("size", [len(CELLS)], ids=[MATRIX_ID])
+def test_matrix_size_is_reported(size):
+    """The size of the matrix, visible in the test id (-v) and in the output (-s)."""
+    print(f"\npermission matrix: {MATRIX_ID} (+ {len(TRANSITION_CELLS)} transition cells)")
+    assert size == len(ROLES) * len(ENDPOINTS) >= 300
+
+
+@pytest.mark.parametrize(
+    "endpoint,role", CELLS, ids=[f"{e.key}-{r}-{'allow' if r in e.allowed else 'refuse'}" for e, r in CELLS]
+)
+def test_permission_cell(client, endpoint, role):
+    world = World()
+    user = make_user(role, world)
+    url = endpoint.url(world)
+    if user is not None:
+        client.force_login(user)
+    allowed = role in endpoint.allowed
+    if endpoint.method == "get":
+        response = client.get(url)
+        if allowed:
+            assert response.status_code == 200, f"{role} should reach {url}: {response.status_code}"
+        else:
+            assert is_refusal(response), f"{role} reached {url}: {response.status_code} {response.get('Location')}"
+        return
+    data = endpoint.data(world)
+    before = fingerprint()
+    response = client.post(url, data)
+    after = fingerprint()
+    if allowed:
+        assert response.status_code == 302, f"{role} POST {url}: {response.status_code}"
+        assert response["Location"].startswith(endpoint.success(world)), response["Location"]
+        assert after != before, f"{role} POST {url} was accepted but changed nothing"
+    else:
+        assert after == before, f"{role} POST {url} changed the database"
+        # A move that the user's role may not take is explained on the entry's own page.
+        explained = response.status_code == 302 and response["Location"].startswith(ENTRY_PAGE)
+        assert is_refusal(response) or explained, f"{role} POST {url}: {response.status_code}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# A 推荐单位经办人 of unit A never reaches unit B's records by changing an id
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_recommender_never_reaches_another_units_records_by_id(client):
+    world = World()
+    mine = world._entry(S.ACTIVE)
+    theirs = world._entry(S.ACTIVE, unit=world.unit_b)
+    theirs_draft = world._entry(S.DRAFT, unit=world.unit_b)
+    their_revocation = RevocationEvidence(entry=theirs, title="材料")
+    their_revocation.file.save("x.pdf", _pdf(), save=True)
+    user = make_user(REC, world)
+    client.force_login(user)
+    assert client.get(snippet("entry", "inspect", lambda w: mine)(world)).status_code == 200
+    gets = [
+        snippet("entry", "inspect", lambda w: theirs)(world),
+        snippet("entry", "inspect", lambda w: theirs_draft)(world),
+        snippet("entry", "edit", lambda w: theirs_draft)(world),
+        snippet("entry", "history", lambda w: theirs_draft)(world),
+        snippet("entry", "usage", lambda w: theirs_draft)(world),
+        snippet("entry", "delete", lambda w: theirs_draft)(world),
+        snippet("person", "inspect", lambda w: theirs_draft.person)(world),
+        snippet("person", "edit", lambda w: theirs_draft.person)(world),
+        snippet("person", "history", lambda w: theirs_draft.person)(world),
+        snippet("person", "delete", lambda w: theirs_draft.person)(world),
+        snippet("unit", "inspect", lambda w: w.unit_b)(world),
+        snippet("unit", "history", lambda w: w.unit_b)(world),
+        reverse("roster_evidence", args=(theirs_draft.evidence_files.first().pk,)),
+        reverse("roster_evidence", args=(theirs.evidence_files.first().pk,)),
+        reverse("roster_revocation_file", args=(their_revocation.pk,)),
+        reverse("roster_form_docx", args=(theirs_draft.pk,)),
+        reverse("roster_form_docx", args=(theirs.pk,)),
+        reverse("roster_certificate_docx", args=(theirs.pk,)),
+    ]
+    for url in gets:
+        response = client.get(url)
+        assert is_refusal(response), f"{url}: {response.status_code}"
+    # Lists and exports show only unit A.
+    for url in (reverse("wagtailsnippets_roster_entry:list"), reverse("wagtailsnippets_roster_person:list")):
+        html = client.get(url).content.decode()
+        assert mine.person.name in html and theirs.person.name not in html and theirs_draft.person.name not in html
+    before = fingerprint()
+    posts = [
+        (reverse("roster_entry_move", args=(theirs_draft.pk, "start_unit_publicity")), {"comment": ""}),
+        (reverse("roster_entry_move", args=(theirs_draft.pk, "withdraw")), {"comment": "本人申请撤回"}),
+        (
+            reverse("roster_entry_move", args=(theirs.pk, "propose_revocation")),
+            {"comment": "不实", "ground": "4", "fact_date": "2026-03-01"},
+        ),
+        (reverse("roster_revocation_add", args=(theirs.pk,)), {"title": "材料", "file": _pdf()}),
+        (
+            reverse("roster_objection_add", args=(theirs_draft.pk,)),
+            {"window": "unit", "received_on": "2026-11-20", "submitter_name": "张某", "submitter_contact": "x"},
+        ),
+        (
+            snippet("person", "edit", lambda w: theirs_draft.person)(world),
+            {"name": "篡改", "id_number": theirs_draft.person.id_number, "phone": "13900000000"},
+        ),
+        (snippet("entry", "delete", lambda w: theirs_draft)(world), {}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert is_refusal(response), f"POST {url}: {response.status_code}"
+    assert fingerprint() == before
+    theirs_draft.person.refresh_from_db()
+    assert theirs_draft.person.name != "篡改"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Every transition × role through roster.services.perform
+# ---------------------------------------------------------------------------------------------------
+
+# SPEC §6 "Who may take each transition", written out: (transition, source) → roles. "own" marks the
+# recommender of the entry's own unit.
+OWN = "own-unit recommender"
+SPEC_TRANSITION_ROLES = {
+    ("start_unit_publicity", S.DRAFT): {OWN},
+    ("submit", S.UNIT_PUBLICITY): {OWN},
+    ("reject_after_unit_publicity", S.UNIT_PUBLICITY): {OWN},
+    ("resubmit", S.RETURNED): {OWN},
+    ("withdraw", S.DRAFT): {OWN},
+    ("withdraw", S.RETURNED): {OWN},
+    ("withdraw", S.UNIT_PUBLICITY): {OWN},
+    ("withdraw", S.SUBMITTED): {OFFICE},
+    ("withdraw", S.INSPECTION): {OFFICE},
+    ("pass_qualification", S.SUBMITTED): {OFFICE},
+    ("return_for_correction", S.SUBMITTED): {OFFICE},
+    ("fail_qualification", S.SUBMITTED): {OFFICE},
+    ("disqualify_for_fraud", S.SUBMITTED): {OFFICE},
+    ("disqualify_for_fraud", S.GOVERNMENT_REVIEW): {OFFICE},
+    ("shortlist", S.QUALIFIED): {OFFICE},
+    ("not_shortlist", S.QUALIFIED): {OFFICE},
+    ("start_district_publicity", S.SHORTLISTED): {OFFICE},
+    ("start_inspection", S.DISTRICT_PUBLICITY): {OFFICE},
+    ("reject", S.DISTRICT_PUBLICITY): {OFFICE},
+    ("reject", S.INSPECTION): {OFFICE},
+    ("reject", S.LEADING_GROUP_REVIEW): {LEADER},
+    ("reject", S.GOVERNMENT_REVIEW): {OFFICE},
+    ("submit_to_leading_group", S.INSPECTION): {OFFICE},
+    ("submit_to_government", S.LEADING_GROUP_REVIEW): {LEADER},
+    ("certify", S.GOVERNMENT_REVIEW): {OFFICE},
+    ("stop_benefits", S.ACTIVE): {OFFICE},
+    ("resume_benefits", S.BENEFITS_STOPPED): {OFFICE},
+    ("end_term", S.ACTIVE): {OFFICE},
+    ("end_term", S.BENEFITS_STOPPED): {OFFICE},
+    ("pass_term_evaluation", S.TERM_ENDED): {OFFICE},
+    ("fail_term_evaluation", S.TERM_ENDED): {OFFICE},
+    ("propose_revocation", S.ACTIVE): {OFFICE, OWN},
+    ("propose_revocation", S.TERM_PASSED): {OFFICE, OWN},
+    ("approve_revocation", S.REVOCATION_PENDING): {OFFICE},
+    ("dismiss_revocation", S.REVOCATION_PENDING): {OFFICE},
+}
+ROLE_GROUP = {OFFICE: roles.OFFICE, LEADER: roles.LEADING_GROUP, OWN: roles.RECOMMENDER}
+TRANSITION_ACTORS = (ANON, OWN, "other-unit recommender", OFFICE, EXPERT, LEADER, EDITOR, FINANCE, SUPER)
+
+
+def test_spec_table_covers_every_transition_and_agrees_with_the_code():
+    assert {name for name, _ in SPEC_TRANSITION_ROLES} == set(TRANSITION_ROLES)
+    for (name, source), spec_roles in SPEC_TRANSITION_ROLES.items():
+        assert set(roles.roles_for(name, source)) == {ROLE_GROUP[r] for r in spec_roles}, (name, source)
+
+
+def _legal_setup(name, source):
+    """An entry in `source` where `name` passes every guard, and the keyword data it takes."""
+    if name in ("end_term",):
+        # a 2021 round: announced 2022-01-20, the term ended 2026-01-20
+        entry = EntryFactory(status=source, round=RoundFactory(year=2021))
+    else:
+        entry = EntryFactory(status=source)
+    data = {}
+    if name == "reject_after_unit_publicity":
+        Objection.objects.create(entry=entry, window="unit", status="upheld", finding="属实", facts="x")
+    elif name == "start_district_publicity":
+        from wagtail.models import Page
+
+        from home.models import PublicityNoticePage
+
+        notice = PublicityNoticePage(title="区级公示", slug=f"notice-{entry.pk}", round=entry.round, level="district")
+        Page.get_first_root_node().add_child(instance=notice)
+        notice.save_revision().publish()
+        data = {"unit_posted_on": datetime.date(2024, 12, 1)}
+    elif name == "certify":
+        data = {"announcement_date": datetime.date(2025, 1, 20)}
+    elif name == "stop_benefits":
+        data = {"reason": "left_post", "effective_date": entry.announcement_date + datetime.timedelta(days=30)}
+    elif name == "propose_revocation":
+        data = {"ground": 4, "fact_date": datetime.date(2026, 3, 1)}
+    return entry, data
+
+
+def _actor(actor, entry):
+    if actor == ANON:
+        return AnonymousUser()
+    if actor == SUPER:
+        return UserFactory(is_superuser=True, is_staff=True)
+    if actor == OWN:
+        return UserFactory(role=roles.RECOMMENDER, unit=entry.unit)
+    if actor == "other-unit recommender":
+        return UserFactory(role=roles.RECOMMENDER, unit=UnitFactory())
+    user = UserFactory(role=GROUP_OF[actor])
+    if actor == EXPERT:
+        entry.round.experts.add(user)
+    return user
+
+
+TRANSITION_CELLS = [(name, source, actor) for (name, source) in SPEC_TRANSITION_ROLES for actor in TRANSITION_ACTORS]
+
+
+def _expected(name, source, actor) -> bool:
+    return actor == SUPER or actor in SPEC_TRANSITION_ROLES[(name, source)]
+
+
+@pytest.mark.parametrize(
+    "name,source,actor",
+    TRANSITION_CELLS,
+    ids=[
+        f"{n}-from-{s}-{a.replace(' ', '_')}-{'allow' if _expected(n, s, a) else 'refuse'}"
+        for n, s, a in TRANSITION_CELLS
+    ],
+)
+def test_transition_cell(name, source, actor):
+    entry, data = _legal_setup(name, source)
+    user = _actor(actor, entry)
+    before_history = services.history(entry).count()
+    comment = "（矩阵测试）书面说明"
+    if _expected(name, source, actor):
+        services.perform(entry, name, user, comment=comment, **data)
+        entry.refresh_from_db()
+        assert entry.status != source
+        assert services.history(entry).count() == before_history + 1
+    else:
+        with pytest.raises(TransitionRefused) as refused:
+            services.perform(entry, name, user, comment=comment, **data)
+        assert refused.value.reason
+        entry.refresh_from_db()
+        assert entry.status == source
+        assert services.history(entry).count() == before_history
