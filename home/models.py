@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from .search import segment
 
-DEMO_NOTE = "演示数据：本页内容及其中人员、单位均为虚构，仅用于演示系统功能。"
+DEMO_NOTE = "本页内容及其中人员、单位均为虚构，仅用于演示系统功能。"
 
 
 def chinese_date(value: datetime.date | None) -> str:
