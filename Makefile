@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run demo test test-sqlite test-postgres lint format clean
+.PHONY: run demo test test-sqlite test-postgres test-browser browser-deps screenshots lint format clean
 
 # The virtualenv is rebuilt when the requirements change.
 $(VENV): requirements.txt
@@ -35,13 +35,23 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 test-sqlite: $(VENV)/.dev
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not browser"
 
 # The database tests again on PostgreSQL: DATABASE_URL's server, or an embedded one (scripts/with_postgres.py).
 test-postgres: $(VENV)/.dev
-	$(PY) scripts/with_postgres.py $(VENV)/bin/pytest -p no:cacheprovider
+	$(PY) scripts/with_postgres.py $(VENV)/bin/pytest -p no:cacheprovider -m "not browser"
 
-test: lint test-sqlite test-postgres
+browser-deps:
+	scripts/ensure_browser.sh
+
+# Journeys and accessibility in Chromium (Playwright for Python + Debian's chromium, axe-core from npm).
+test-browser: $(VENV)/.dev browser-deps
+	BROWSER_TESTS=required $(VENV)/bin/pytest -p no:cacheprovider -m browser tests/browser
+
+test: lint test-sqlite test-postgres test-browser
+
+screenshots: $(VENV)/.dev browser-deps
+	$(PY) scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media private staticfiles
+	rm -rf $(VENV) db.sqlite3 media private staticfiles browser/node_modules

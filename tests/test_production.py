@@ -48,7 +48,8 @@ def test_content_security_policy_on_public_and_admin_pages(client, demo_site):
         assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-eval" not in policy
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     admin = client.get("/admin/")
-    assert admin.status_code == 200 and "script-src 'self'" in admin["Content-Security-Policy"]
+    assert admin.status_code == 200 and "script-src 'self' 'unsafe-inline'" in admin["Content-Security-Policy"]
+    assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"].split("script-src")[1].split(";")[0]
 
 
 @pytest.mark.django_db

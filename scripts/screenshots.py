@@ -1,0 +1,161 @@
+"""Screenshots of the main public pages and the entry admin page into docs/screenshots/ (`make screenshots`).
+
+Builds the demo site in a temporary database, serves it with `manage.py runserver` on 127.0.0.1 and takes
+the pictures with Playwright driving Debian's Chromium (scripts/ensure_browser.sh). The project's own
+database and media are not touched.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+import argparse
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+VIEWPORT = {"width": 1200, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# (file name, path, viewport): the public page types.
+PUBLIC = [
+    ("home", "/", VIEWPORT),
+    ("policy", "/policy-2020-33/#art-15", VIEWPORT),
+    ("notices", "/notices/", VIEWPORT),
+    ("call", "/notices/call-2024/", VIEWPORT),
+    ("publicity", "/notices/publicity-2024/", VIEWPORT),
+    ("results", "/notices/results-2024/", VIEWPORT),
+    ("roster", "/chief-technicians/", VIEWPORT),
+    ("verify", "/chief-technicians/verify/?number=SZSX-2024-001", VIEWPORT),
+    ("search", "/search/?q=津贴", VIEWPORT),
+    ("home-phone", "/", PHONE),
+]
+# The entry admin page of this demo person (in the district 公示), seen by the office.
+ADMIN_ENTRY_PERSON = "王春梅"
+
+
+def shrink(path: Path) -> None:
+    """A 256-colour palette keeps the text sharp and the PNG small (Pillow comes with Wagtail)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(env, *args, **kwargs):
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: run scripts/ensure_browser.sh", file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    password = secrets.token_urlsafe(12)
+    with tempfile.TemporaryDirectory(prefix="portal-screenshots-") as tmp:
+        env = {
+            **os.environ,
+            # Test settings: files in a temporary folder, static files served by WhiteNoise from the finders.
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
+        }
+        manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
+        manage(env, "load_demo", stdout=subprocess.DEVNULL)
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from django.contrib.auth import get_user_model as g; u = g().objects.get(username='office'); "
+            f"u.set_password({password!r}); u.save()",
+        )
+        entry_pk = manage(
+            env,
+            "shell",
+            "-c",
+            f"from roster.models import Entry; print(Entry.objects.get(person__name={ADMIN_ENTRY_PERSON!r}).pk)",
+            capture_output=True,
+            text=True,
+        ).stdout.split()[-1]
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(base + "/")
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                for name, path, viewport in PUBLIC:
+                    context = browser.new_context(base_url=base, viewport=viewport, locale="zh-CN")
+                    page = context.new_page()
+                    page.goto(path)
+                    page.screenshot(path=str(out / f"{name}.png"), full_page=False)
+                    shrink(out / f"{name}.png")
+                    context.close()
+                    print(f"{name}.png")
+                context = browser.new_context(base_url=base, viewport=VIEWPORT, locale="zh-CN")
+                page = context.new_page()
+                page.goto("/admin/login/")
+                page.fill("input[name=username]", "office")
+                page.fill("input[name=password]", password)
+                page.click("button[type=submit]")
+                page.wait_for_url(lambda url: "/admin/login/" not in url)
+                page.goto(f"/admin/snippets/roster/entry/inspect/{entry_pk}/")
+                page.screenshot(path=str(out / "admin-entry.png"), full_page=False)
+                shrink(out / "admin-entry.png")
+                print("admin-entry.png")
+                context.close()
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""End-to-end journeys in Chromium (issue 7): a citizen, a unit recommender and the office staff.
+
+Each test builds its data with the factories, then acts only through the browser, the way a person
+would: links, anchors, form fields found by their labels, buttons found by their Chinese labels.
+"""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.utils.timezone import localdate as today
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from home.models import CallNoticePage
+from roster.models import Entry, ExpertScore, Objection, Person
+from tests.browser.conftest import login
+from tests.factories import PDF_BYTES, EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
+from workflow import roles
+from workflow.states import Status
+
+S = Status
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def inspect_path(entry) -> str:
+    return f"/admin/snippets/roster/entry/inspect/{entry.pk}/"
+
+
+def status_badge(page):
+    return page.locator("#summary-h .roster-badge")
+
+
+def take_move(page, label: str, fields: dict | None = None) -> None:
+    """Fills the fields of the move labelled `label` (found by their labels) and presses its button."""
+    move = page.locator(".roster-move").filter(has=page.get_by_role("button", name=label, exact=True))
+    for field_label, value in (fields or {}).items():
+        move.get_by_label(field_label).fill(value)
+    move.get_by_role("button", name=label, exact=True).click()
+    page.wait_for_load_state()
+
+
+def test_citizen_reads_the_policy_and_objects_in_the_live_publicity(portal, page):
+    candidate = portal["candidate"]
+    page.goto("/")
+    page.get_by_role("main").get_by_role("link", name=re.compile("市中首席技师选拔管理办法")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("首席技师")
+    # Each article heading is a link to its own anchor: follow 第十五条's.
+    page.locator('a[href="#art-15"]').click()
+    expect(page).to_have_url(re.compile("#art-15$"))
+    article = page.locator("#art-15")
+    expect(article).to_contain_text("第十五条")
+    expect(article).to_be_in_viewport()
+
+    # The live district 公示 from the home page's current windows.
+    page.goto("/")
+    page.get_by_role("link", name=re.compile("拟选拔人选的公示")).first.click()
+    expect(page).to_have_url(re.compile("/notices/publicity-2024/"))
+    table = page.locator("table.data-table")
+    expect(table).to_contain_text(candidate.person.name)
+    expect(table).to_contain_text(candidate.unit.name)
+    expect(page.locator("body")).not_to_contain_text(candidate.person.id_number)
+
+    form = page.locator("form.objection-form")
+    form.get_by_label("真实姓名").fill("王某某")
+    form.get_by_label("联系方式（电话或邮箱）").fill("0632-1234567")
+    form.get_by_label("所涉公示人选").select_option(str(candidate.pk))
+    form.get_by_label("反映的具体事实").fill("该人选所报获奖情况与事实不符，请予核实。")
+    form.get_by_role("button", name="提交异议").click()
+    page.wait_for_load_state()
+    objection = Objection.objects.get(entry=candidate)
+    expect(page.get_by_role("status")).to_contain_text("受理编号")
+    expect(page.get_by_role("status")).to_contain_text(objection.reference)
+
+
+def test_certificate_is_verified_on_the_public_page(portal, page):
+    chief = portal["chief"]
+    page.goto("/chief-technicians/verify/")
+    page.get_by_role("main").get_by_role("textbox").first.fill(chief.certificate_number)
+    page.get_by_role("main").get_by_role("button").first.click()
+    page.wait_for_load_state()
+    main = page.get_by_role("main")
+    expect(main).to_contain_text(chief.person.name)
+    expect(main).to_contain_text("管理期内")
+    expect(main).not_to_contain_text(chief.person.id_number)
+    page.goto("/chief-technicians/verify/?number=SZSX-2099-999")
+    expect(page.get_by_role("main")).not_to_contain_text(chief.person.name)
+
+
+def test_recommender_enters_a_candidate_and_starts_unit_publicity(portal, new_context, tmp_path):
+    unit = UnitFactory()
+    recommender = UserFactory(role=roles.RECOMMENDER, unit=unit)
+    page = login(new_context(), recommender)
+
+    # A new person, through the snippet form.
+    page.goto("/admin/snippets/roster/person/add/")
+    newcomer = PersonFactory.build(unit=unit)
+    page.locator("#id_name").fill(newcomer.name)
+    page.locator("#id_id_number").fill(newcomer.id_number)
+    page.locator("#id_phone").fill(newcomer.phone)
+    page.locator("#id_unit").select_option(str(unit.pk))
+    page.locator("#id_occupation").fill("数控车工")
+    page.locator("#id_employer").fill(unit.name)
+    page.locator("#id_qualification_level").select_option("4")
+    page.locator("#id_qualification_certificate").fill("ZG20150601")
+    page.locator("#id_qualification_date").fill("2015-06-01")
+    page.locator("#id_qualification_date").press("Escape")
+    page.locator("#id_is_frontline").check()
+    page.get_by_role("button", name="保存").first.click()
+    page.wait_for_load_state()
+    expect(page.locator(".messages")).to_contain_text("已创建")
+    person = Person.objects.get(id_number=newcomer.id_number)
+
+    # Its entry with an evidence file, through the entry form (inline panels included).
+    evidence = tmp_path / "zhengshu.pdf"
+    evidence.write_bytes(PDF_BYTES)
+    page.goto("/admin/snippets/roster/entry/add/")
+    # Round, person and unit are Wagtail chooser widgets (a modal over a hidden input): the test sets
+    # the hidden inputs directly rather than driving the modals.
+    open_round = RoundFactory(
+        year=today().year,
+        call_date=today() - datetime.timedelta(days=10),
+        application_deadline=today() + datetime.timedelta(days=20),
+    )
+    call = CallNoticePage(title=f"关于开展{open_round.year}年度选拔工作的通知", slug="call-open", round=open_round)
+    portal["index"].add_child(instance=call)
+    call.save_revision().publish()
+    for field, pk in (("round", open_round.pk), ("person", person.pk), ("unit", unit.pk)):
+        page.locator(f"#id_{field}").evaluate("(input, pk) => { input.value = pk; }", str(pk))
+    page.locator("#id_post").fill("数控加工车间主操作手")
+    page.locator("#id_years_in_occupation").fill("15")
+    page.locator("#id_specialty").fill("精密零件数控加工")
+    page.locator("#id_achievements").fill("主持多项工艺改进，带徒8人。")
+    page.locator("#id_unit_opinion").fill("经本单位评议，同意推荐。")
+    page.locator("#id_deeds").fill("该同志长期扎根生产一线，刻苦钻研技术。" * 20)
+    page.locator("#id_deeds_summary").fill("扎根一线，攻克多项精密加工难题。")
+    page.locator("#id_evidence_files-ADD").click()
+    page.locator("#id_evidence_files-0-title").fill("职业资格证书")
+    page.locator("#id_evidence_files-0-file").set_input_files(str(evidence))
+    page.locator("#id_consent_to_publication").check()
+    page.get_by_role("button", name="保存").first.click()
+    page.wait_for_load_state()
+    entry = Entry.objects.get(person=person)
+    assert entry.status == S.DRAFT
+    assert entry.evidence_files.get().file.read().startswith(b"%PDF")
+
+    # A complete draft of the unit: the checklist, then 开始单位公示.
+    draft = EntryFactory(round=portal["round"], person=PersonFactory(unit=unit))
+    page.goto(inspect_path(draft))
+    checklist = page.locator("section[aria-labelledby=check-h]")
+    expect(checklist).to_contain_text("资格条件核对")
+    expect(checklist.locator("tbody tr").first).to_be_visible()
+    expect(page.locator("section[aria-labelledby=evidence-h]")).to_contain_text("职业资格证书")
+    expect(status_badge(page)).to_have_text("草稿")
+    take_move(page, "开始单位公示")
+    expect(status_badge(page)).to_have_text("单位公示中")
+    draft.refresh_from_db()
+    assert draft.status == S.UNIT_PUBLICITY
+    assert draft.unit_publicity_start == today() + datetime.timedelta(days=1)
+
+
+def test_office_takes_entries_from_review_to_certificate(portal, new_context):
+    round_ = portal["round"]
+    office = UserFactory(role=roles.OFFICE)
+    leader = UserFactory(role=roles.LEADING_GROUP)
+    page = login(new_context(), office)
+
+    # Qualification review, then a blocked shortlist explained, then shortlist and district 公示.
+    entry = EntryFactory(round=round_, status=S.SUBMITTED)
+    page.goto(inspect_path(entry))
+    take_move(page, "资格审查通过")
+    expect(status_badge(page)).to_have_text("资格审查通过")
+    blocked = page.locator("ul.roster-blocked")
+    expect(blocked).to_contain_text("列为建议人选")
+    expect(blocked).to_contain_text("尚无专家评审记录")
+    expert = UserFactory(role=roles.EXPERT)
+    round_.experts.add(expert)
+    ExpertScore.objects.create(
+        entry=entry,
+        expert=expert,
+        score=90,
+        finding_ethics="职业道德良好",
+        finding_skill="技能水平领先",
+        finding_innovation="有革新成果",
+        finding_mentoring="带徒成效突出",
+        opinion="同意列为建议人选",
+    )
+    page.reload()
+    take_move(page, "列为建议人选")
+    expect(status_badge(page)).to_have_text("建议人选")
+    take_move(page, "开始区级公示", {"名单在申报单位公示（张贴）的日期": today().isoformat()})
+    expect(status_badge(page)).to_have_text("区级公示中")
+    expect(page.locator("ul.roster-blocked")).to_contain_text("尚未结束")  # start_inspection waits for the window
+    public = new_context().new_page()
+    public.goto(portal["publicity"].url)
+    expect(public.locator("table.data-table")).to_contain_text(entry.person.name)
+
+    # Later states, built with their records (the district window of this entry has ended).
+    later = EntryFactory(round=round_, status=S.DISTRICT_PUBLICITY)
+    page.goto(inspect_path(later))
+    take_move(page, "公示期满，组织实地考察")
+    expect(status_badge(page)).to_have_text("实地考察")
+    inspection = page.locator("section[aria-labelledby=inspection-h]")
+    inspection.get_by_label("实地考察结果").select_option("no_objection")
+    inspection.get_by_label("考察情况").fill("经实地考察，群众评价良好，无异议。")
+    inspection.get_by_role("button", name="记录").click()
+    page.wait_for_load_state()
+    expect(page.locator("section[aria-labelledby=summary-h]")).to_contain_text("无异议")
+    take_move(page, "提交区人才工作领导小组研究")
+    expect(status_badge(page)).to_have_text("领导小组研究")
+
+    leader_page = login(new_context(), leader)
+    leader_page.goto(inspect_path(later))
+    take_move(leader_page, "研究通过，报区政府同意")
+    expect(status_badge(leader_page)).to_have_text("报区政府同意")
+
+    page.reload()
+    take_move(page, "区政府同意，公布名单并颁发证书", {"区政府办公室发文公布名单的日期": today().isoformat()})
+    expect(status_badge(page)).to_have_text("管理期内")
+    later.refresh_from_db()
+    assert later.status == S.ACTIVE and later.certificate_number == "SZSX-2024-002"
+    expect(page.locator("section[aria-labelledby=summary-h]")).to_contain_text("SZSX-2024-002")
+
+    # The roster .xlsx from the admin menu.
+    with page.expect_download() as download_info:
+        page.evaluate(
+            "() => { const a = document.createElement('a'); a.href = '/admin/roster/export/talent-pool.xlsx';"
+            " document.body.appendChild(a); a.click(); }"
+        )
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    cells = {str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert later.person.name in cells and portal["chief"].person.name in cells
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/policy-2020-33/",
+    "/notices/",
+    "/notices/call-2024/",
+    "/notices/publicity-2024/",
+    "/notices/results-2024/",
+    "/chief-technicians/",
+    "/chief-technicians/verify/?number=SZSX-2024-001",
+    "/search/?q=津贴",
+    "/site-map/",
+]
+
+
+def test_public_pages_fit_a_phone(portal, new_context):
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    too_wide = {}
+    for path in [*PUBLIC_PAGES, f"/chief-technicians/{portal['chief'].pk}/"]:
+        page.goto(path)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if widths[0] > widths[1]:
+            too_wide[path] = widths
+    assert not too_wide, f"horizontal scrolling at 390 px (scrollWidth, clientWidth): {too_wide}"
+
+
+def test_entry_form_scripts_run_under_the_csp(db, new_context):
+    """The entry form's inline panels (称号, 竞赛, 成果, 徒弟, 文件) need Wagtail's scripts to add a row."""
+    recommender = UserFactory(role=roles.RECOMMENDER, unit=UnitFactory())
+    page = login(new_context(), recommender)
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto("/admin/snippets/roster/entry/add/")
+    page.locator("#id_evidence_files-ADD").click()
+    expect(page.locator("#id_evidence_files-0-title")).to_be_attached(timeout=2000)
+    assert not [m for m in blocked if "inline script" in m]
