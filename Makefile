@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run demo test test-sqlite test-postgres test-browser browser-deps screenshots lint format clean
+.PHONY: bench run demo test test-sqlite test-postgres test-browser browser-deps screenshots lint format clean
 
 # The virtualenv is rebuilt when the requirements change.
 $(VENV): requirements.txt
@@ -52,6 +52,12 @@ test: lint test-sqlite test-postgres test-browser
 
 screenshots: $(VENV)/.dev browser-deps
 	$(PY) scripts/screenshots.py
+
+# Benchmark of the public pages and staff lists (needs wrk: apt-get install wrk); writes bench/RESULTS.md.
+bench: $(VENV)
+	@command -v wrk >/dev/null || { echo "缺少 wrk：请先 apt-get install wrk"; exit 2; }
+	$(PIP) install --quiet "pyinstrument>=5.1,<5.2"
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media private staticfiles browser/node_modules

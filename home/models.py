@@ -581,7 +581,8 @@ class RosterPage(RoutablePageMixin, Page):
     @path("")
     def index_route(self, request):
         batches: dict[int, list] = {}
-        for entry in self.public_entries():
+        # The list needs neither the deeds nor the application: leave the long texts in the database.
+        for entry in self.public_entries().defer("deeds", "specialty", "achievements", "unit_opinion"):
             batches.setdefault(entry.round.year, []).append(entry)
         return self.render(request, context_overrides={"batches": sorted(batches.items(), reverse=True)})
 

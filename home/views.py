@@ -1,5 +1,6 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from wagtail.models import Page, Site
 
 from .search import segment_query
@@ -31,3 +32,8 @@ def site_map(request):
         for page in root.get_descendants(inclusive=True).live().public().order_by("path"):
             pages.append((page, page.depth - root.depth))
     return render(request, "home/site_map.html", {"pages": pages})
+
+
+def favicon(request):
+    # Resolved per request: the hashed static name exists only after collectstatic.
+    return redirect(static("img/favicon.svg"), permanent=True)

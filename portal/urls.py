@@ -1,7 +1,5 @@
 from django.conf import settings
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -17,7 +15,7 @@ urlpatterns = [
     path("site-map/", home_views.site_map, name="site_map"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("feed/", NoticeFeed(), name="notice_feed"),
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", home_views.favicon),
 ]
 
 if settings.DEBUG:

@@ -204,7 +204,9 @@ class EntryViewSet(RosterViewSet):
         "updated_at",
     ]
     filterset_class = EntryFilterSet
+    # Plain database lookups across the relations (the search index does not span them).
     search_fields = ["person__name", "unit__name"]
+    search_backend_name = None
     list_per_page = 50
 
     def get_queryset(self, request):

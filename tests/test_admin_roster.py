@@ -205,3 +205,16 @@ def test_traceability_lists_articles_from_the_guards(client, office):
     page = client.get(reverse("roster_traceability")).content.decode()
     assert "第九条第四项" in page and "shortlist" in page and "第四条" in page and "第十五条" in page
     assert Entry._meta.get_field("status").protected
+
+
+def test_entry_list_search_by_person_or_unit(client, office):
+    entry = EntryFactory()
+    other = EntryFactory()
+    client.force_login(office)
+    url = reverse("wagtailsnippets_roster_entry:list")
+    by_name = client.get(url, {"q": entry.person.name})
+    assert by_name.status_code == 200
+    html = by_name.content.decode()
+    assert entry.person.name in html and other.person.name not in html
+    by_unit = client.get(url, {"q": other.unit.name}).content.decode()
+    assert other.person.name in by_unit
