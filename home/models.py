@@ -1,6 +1,7 @@
 """Public pages of the portal: home, the policy, notices (calls, publicity, results)."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -552,6 +553,7 @@ class ResultsNoticePage(NoticePage):
 
 
 CERTIFICATE_LOOKUPS_PER_MINUTE = "10/m"
+CERTIFICATE_NUMBER_SHAPE = re.compile(r"[A-Z0-9][A-Z0-9\-]{0,29}")
 
 
 class RosterPage(RoutablePageMixin, Page):
@@ -615,6 +617,8 @@ class RosterPage(RoutablePageMixin, Page):
             ):
                 context["limited"] = True
                 status = 429
+            elif not CERTIFICATE_NUMBER_SHAPE.fullmatch(number):
+                context["not_found"] = True  # never a query for input that cannot be a number
             else:
                 entry = (
                     Entry.objects.filter(certificate_number=number, status__in=list(CERTIFICATE_STATUS))

@@ -416,3 +416,9 @@ def test_talent_pool_export_numbers_for_the_office_only(public_entries, office, 
     cells = {str(cell) for row in lg_rows for cell in row}
     for person in Person.objects.all():
         assert person.id_number not in cells and person.phone not in cells
+
+
+def test_verification_input_that_cannot_be_a_number_is_not_found(client, demo_site):
+    for number in ("\x00", "SZSX\x00-2024", "<script>", "号码"):
+        response = client.get("/chief-technicians/verify/", {"number": number})
+        assert response.status_code == 200 and "未查到" in response.content.decode()
