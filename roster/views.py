@@ -131,9 +131,7 @@ def entry_move(request, pk, name):
         raise Http404
     form = MoveForm(name, request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errors)}")
+        _form_errors(request, form)
         return redirect(entry_url(entry))
     try:
         services.perform(entry, name, request.user, comment=form.cleaned_data["comment"], **form.data_for_perform())
