@@ -7,12 +7,26 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from . import cache
 
         page_published.connect(cache.bump, dispatch_uid="public-cache-published")
         page_unpublished.connect(cache.bump, dispatch_uid="public-cache-unpublished")
-        for label in ("roster.Entry", "roster.Person", "roster.Unit", "roster.Round", "home.SiteChrome"):
+        post_page_move.connect(cache.bump, dispatch_uid="public-cache-moved")
+        for label in (
+            "roster.Entry",
+            "roster.Person",
+            "roster.Unit",
+            "roster.Round",
+            "home.SiteChrome",
+            "wagtailcore.Page",
+            "wagtailcore.PageViewRestriction",
+            "wagtailcore.Site",
+            # Publicity windows are counted in working days under these rules.
+            "workflow.RuleSet",
+            "workflow.OfficialCalendarYear",
+            "workflow.OfficialCalendarDay",
+        ):
             post_save.connect(cache.bump, sender=label, dispatch_uid=f"public-cache-save-{label}")
             post_delete.connect(cache.bump, sender=label, dispatch_uid=f"public-cache-delete-{label}")

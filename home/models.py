@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models, transaction
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import blocks
@@ -25,6 +24,30 @@ DEMO_NOTE = "本页内容及其中人员、单位均为虚构，仅用于演示�
 
 def chinese_date(value: datetime.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def public_rows(entries, *extra: str) -> list[dict]:
+    """Rows of a public list as plain values: only what the public may see, no model objects to build."""
+    from django.db.models import F
+
+    from workflow.models import QualificationLevel
+
+    labels = dict(QualificationLevel.choices)
+    rows = list(
+        entries.values(
+            "pk",
+            "deeds_summary",
+            *extra,
+            name=F("person__name"),
+            gender=F("person__gender"),
+            occupation=F("person__occupation"),
+            level=F("person__qualification_level"),
+            unit_name=F("unit__name"),
+        )
+    )
+    for row in rows:
+        row["level"] = labels.get(row["level"], "")
+    return rows
 
 
 class SegmentedSearchMixin:
@@ -76,7 +99,7 @@ class HomePage(SegmentedSearchMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("segmented_text")]
-    subpage_types = ["home.PolicyPage", "home.NoticeIndexPage", "home.RosterPage"]
+    subpage_types = ["home.PolicyPage", "home.NoticeIndexPage", "home.RosterPage", "home.BarePage"]
     max_count = 1
 
     class Meta:
@@ -84,18 +107,38 @@ class HomePage(SegmentedSearchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        notices = NoticePage.live_notices().descendant_of(self)
-        context["latest_notices"] = notices.order_by("-first_published_at")[:8]
-        context["policies"] = PolicyPage.objects.live().public().descendant_of(self).order_by("-written_date")
-        context["notice_index"] = NoticeIndexPage.objects.live().public().descendant_of(self).first()
-        context["roster_page"] = RosterPage.objects.live().public().descendant_of(self).first()
+        private = Page.objects.private_q()  # one query for the view restrictions, shared by the lists below
+
+        def live(model):
+            return model.objects.live().descendant_of(self).exclude(private)
+
+        notices = live(Page).type(CallNoticePage, PublicityNoticePage, ResultsNoticePage)
+        context["latest_notices"] = notices.order_by("-first_published_at").specific(defer=True)[:8]
+        context["policies"] = live(PolicyPage).order_by("-written_date")
+        sections = {
+            type(p): p for p in live(Page).child_of(self).type(NoticeIndexPage, RosterPage).specific(defer=True)
+        }
+        context["notice_index"] = sections.get(NoticeIndexPage)
+        context["roster_page"] = sections.get(RosterPage)
         windows = []
-        for notice in PublicityNoticePage.objects.live().public().descendant_of(self).select_related("round__rule_set"):
-            window = notice.window()
+        for notice in live(PublicityNoticePage).select_related("round__rule_set"):
+            window = notice.window(request)
             if window.get("state") == "open":
                 windows.append((notice, window))
         context["open_windows"] = sorted(windows, key=lambda pair: pair[1]["end"])
         return context
+
+
+class BarePage(Page):
+    """The benchmark's reference (bench/): a page that renders only its title, so the figures show
+    what Wagtail's routing and serving cost on their own. Editors cannot create it."""
+
+    is_creatable = False
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "基准参照页"
 
 
 class ParagraphList(blocks.ListBlock):
@@ -381,7 +424,7 @@ class PublicityLevel(models.TextChoices):
 OBJECTIONS_PER_HOUR = "5/h"
 
 
-class PublicityNoticePage(NoticePage):
+class PublicityNoticePage(RoutablePageMixin, NoticePage):
     """公示: its candidate list is rendered from the roster entries in the window's state (SPEC §8)."""
 
     kind_label = "公示"
@@ -452,7 +495,22 @@ class PublicityNoticePage(NoticePage):
             day += datetime.timedelta(days=1)
         return day
 
-    def window(self) -> dict:
+    def window(self, request=None) -> dict:
+        """The publicity window today. Asked for several times per request (the page, the form, the home
+        page); with a request, each worker walks the calendar once a day per content generation."""
+        from . import chrome
+
+        today = timezone.localdate()
+        memo = self.__dict__.get("_window_memo")
+        if memo is None or memo[0] != today:
+            if request is None:
+                value = self._compute_window(today)
+            else:
+                value = chrome.remembered(request, ("window", self.pk, today), lambda: self._compute_window(today))
+            memo = self.__dict__["_window_memo"] = (today, value)
+        return memo[1]
+
+    def _compute_window(self, today: datetime.date) -> dict:
         from workflow import workdays
         from workflow.errors import CalendarUnknown
 
@@ -460,56 +518,61 @@ class PublicityNoticePage(NoticePage):
             return {"state": "none", "label": "未关联批次"}
         first = self.window_first_day()
         if self.level == PublicityLevel.UNIT:
-            starts = [e.unit_publicity_start for e in self.candidates() if e.unit_publicity_start]
-            first = min(starts) if starts else first
+            starts = self.candidates().exclude(unit_publicity_start=None).values_list("unit_publicity_start", flat=True)
+            first = min(starts, default=first)
         try:
-            return workdays.window_status(first, self.working_days(), timezone.localdate())
+            return workdays.window_status(first, self.working_days(), today)
         except CalendarUnknown as exc:
             return {"state": "unknown", "label": "无法计算", "error": str(exc)}
 
     def accepts_objections(self) -> bool:
         return self.live and self.window().get("state") == "open"
 
-    # --- objections from the public (Art 9(2), 9(5)) ---
-    def serve(self, request, *args, **kwargs):
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["candidate_list"] = public_rows(self.candidates())
+        context["window"] = self.window(request)
+        return context
+
+    # --- objections from the public (Art 9(2), 9(5)), on their own address so the notice stays cacheable ---
+    @path("")
+    def notice_route(self, request):
+        return self.render(request)
+
+    @path("objection/", name="objection")
+    def objection_route(self, request):
         from .forms import PublicObjectionForm
 
-        if request.method == "POST":
+        context = {"objection_form": None, "window": self.window(request)}
+        status = 200
+        if not self.accepts_objections():
+            context["objection_error"] = "公示期已结束（或尚未开始），不再受理网上异议。"
+            status = 403 if request.method == "POST" else 200
+        elif request.method == "POST":
             form = PublicObjectionForm(self, request.POST, request.FILES)
-            context = self.get_context(request)
             context["objection_form"] = form
             status = 400
-            if not self.accepts_objections():
-                context["objection_error"] = "公示期已结束（或尚未开始），不再受理网上异议。"
-                status = 403
-            elif self._objection_rate_limited(request):
+            if self._objection_rate_limited(request):
                 context["objection_error"] = "提交过于频繁，请稍后再试，或通过电话、邮件反映。"
                 status = 429
             elif form.is_valid():
-                objection = form.save()
-                context["objection_reference"] = objection.reference
+                context["objection_reference"] = form.save().reference
                 context["objection_form"] = None
                 status = 200
-            response = TemplateResponse(request, self.get_template(request), context)
-            response.status_code = status
-            return response
-        return super().serve(request, *args, **kwargs)
+        else:
+            context["objection_form"] = PublicObjectionForm(self)
+        response = self.render(request, template="home/publicity_objection.html", context_overrides=context)
+        response.status_code = status
+        return response
+
+    def objection_url(self) -> str:
+        return self.url + self.reverse_subpage("objection")
 
     @staticmethod
     def _objection_rate_limited(request) -> bool:
         from django_ratelimit.core import is_ratelimited
 
         return is_ratelimited(request, group="public-objection", key="ip", rate=OBJECTIONS_PER_HOUR, increment=True)
-
-    def get_context(self, request, *args, **kwargs):
-        from .forms import PublicObjectionForm
-
-        context = super().get_context(request, *args, **kwargs)
-        context["candidate_list"] = list(self.candidates())
-        context["window"] = self.window()
-        if self.accepts_objections() and "objection_form" not in context:
-            context["objection_form"] = PublicObjectionForm(self)
-        return context
 
 
 class ResultsNoticePage(NoticePage):
@@ -545,10 +608,10 @@ class ResultsNoticePage(NoticePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        results = list(self.results())
+        results = public_rows(self.results(), "certificate_number", "announcement_number", "announcement_date")
         context["result_list"] = results
         first = results[0] if results else None
-        context["announcement"] = (first.announcement_number, first.announcement_date) if first else None
+        context["announcement"] = (first["announcement_number"], first["announcement_date"]) if first else None
         return context
 
 
@@ -580,13 +643,46 @@ class RosterPage(RoutablePageMixin, Page):
             .order_by("-round__year", "certificate_number")
         )
 
+    per_page = 50
+
+    def batches(self, request=None) -> list[tuple[int, int]]:
+        """(year, number of chief technicians) for every batch with someone on the public roster, latest first."""
+        from django.db.models import Count
+
+        from . import chrome
+
+        def compute():
+            rows = self.public_entries().order_by().values_list("round__year").annotate(n=Count("pk"))
+            return sorted(rows, reverse=True)
+
+        return compute() if request is None else chrome.remembered(request, ("batches", self.pk), compute)
+
+    def _render_batch(self, request, year: int | None, batches):
+        entries = self.public_entries().filter(round__year=year)
+        paginator = Paginator(entries, self.per_page)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        entries = public_rows(page_obj.object_list)
+        context = {"batches": batches, "year": year, "page_obj": page_obj, "entries": entries}
+        return self.render(request, context_overrides=context)
+
     @path("")
     def index_route(self, request):
-        batches: dict[int, list] = {}
-        # The list needs neither the deeds nor the application: leave the long texts in the database.
-        for entry in self.public_entries().defer("deeds", "specialty", "achievements", "unit_opinion"):
-            batches.setdefault(entry.round.year, []).append(entry)
-        return self.render(request, context_overrides={"batches": sorted(batches.items(), reverse=True)})
+        batches = self.batches(request)
+        return self._render_batch(request, batches[0][0] if batches else None, batches)
+
+    @path("batch/<int:year>/", name="batch")
+    def batch_route(self, request, year):
+        from django.http import Http404
+
+        batches = self.batches(request)
+        if year not in dict(batches):
+            raise Http404("该年度没有首席技师名单。")
+        return self._render_batch(request, year, batches)
 
     @path("<int:entry_id>/", name="profile")
     def profile_route(self, request, entry_id):

@@ -82,7 +82,7 @@ VALID_OBJECTION = {
 
 def test_public_objection_valid_input_works(client, notice_and_candidate):
     notice, candidate = notice_and_candidate
-    response = client.post(notice.url, {**VALID_OBJECTION, "entry": candidate.pk})
+    response = client.post(notice.objection_url(), {**VALID_OBJECTION, "entry": candidate.pk})
     assert response.status_code == 200 and Objection.objects.filter(entry=candidate, from_public=True).count() == 1
 
 
@@ -107,7 +107,7 @@ def test_public_objection_form_never_fails_and_stores_only_valid_input(
     }
     with rolled_back():
         before = Objection.objects.count()
-        response = client.post(notice.url, data)
+        response = client.post(notice.objection_url(), data)
         assert response.status_code < 500
         if response.status_code == 200:
             assert Objection.objects.count() == before + 1

@@ -163,7 +163,7 @@ def test_no_personal_numbers_in_logs_during_transitions_and_public_objection(cli
     notice = demo_site["publicity"]
     candidate = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
     response = client.post(
-        notice.url,
+        notice.objection_url(),
         {
             "submitter_name": "王某某",
             "submitter_contact": "0632-1234567",
@@ -255,7 +255,7 @@ def test_oversize_uploads_are_refused_in_chinese(office_client, client, demo_sit
     notice = demo_site["publicity"]
     candidate = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
     public = client.post(
-        notice.url,
+        notice.objection_url(),
         {
             "submitter_name": "王某某",
             "submitter_contact": "0632-1234567",
@@ -279,12 +279,14 @@ def test_public_objection_attachment_checked_by_content_and_renamed(client, demo
         "facts": "该人选所报获奖情况与事实不符，请予核实。",
         "website": "",
     }
-    bad = client.post(notice.url, {**data, "attachment": SimpleUploadedFile("scan.pdf", b"<html>not a pdf</html>")})
+    bad = client.post(
+        notice.objection_url(), {**data, "attachment": SimpleUploadedFile("scan.pdf", b"<html>not a pdf</html>")}
+    )
     assert bad.status_code == 400 and "只接受PDF、JPEG或PNG文件" in bad.content.decode()
     assert not Objection.objects.exists()
     cache.clear()
     original = "举报材料-张三-370402198001011234.pdf"
-    good = client.post(notice.url, {**data, "attachment": SimpleUploadedFile(original, PDF_BYTES)})
+    good = client.post(notice.objection_url(), {**data, "attachment": SimpleUploadedFile(original, PDF_BYTES)})
     assert good.status_code == 200
     objection = Objection.objects.get()
     assert STORED_NAME.match(objection.attachment.name), objection.attachment.name

@@ -116,7 +116,7 @@ def objection_data(entry, **extra):
 def test_public_objection_valid_invalid_late_and_flood(client, notice):
     cache.clear()
     entry = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
-    response = client.post(notice.url, objection_data(entry))
+    response = client.post(notice.objection_url(), objection_data(entry))
     assert response.status_code == 200
     objection = Objection.objects.get(entry=entry)
     assert objection.from_public and objection.window == "district" and objection.status == "open"
@@ -124,18 +124,18 @@ def test_public_objection_valid_invalid_late_and_flood(client, notice):
     office = UserFactory(role=roles.OFFICE)
     assert any("异议尚未处理" in r for n, ok, r in services.available(entry, office) if n == "start_inspection")
 
-    bad = client.post(notice.url, objection_data(entry, submitter_name="", facts="短"))
+    bad = client.post(notice.objection_url(), objection_data(entry, submitter_name="", facts="短"))
     assert bad.status_code == 400 and "field-error" in bad.content.decode() and "必需字段" in bad.content.decode()
-    spam = client.post(notice.url, objection_data(entry, website="http://spam"))
+    spam = client.post(notice.objection_url(), objection_data(entry, website="http://spam"))
     assert spam.status_code == 400
     other_round = EntryFactory(status=S.DISTRICT_PUBLICITY)
-    assert client.post(notice.url, objection_data(other_round)).status_code == 400
+    assert client.post(notice.objection_url(), objection_data(other_round)).status_code == 400
     assert Objection.objects.count() == 1
 
     cache.clear()
     for _ in range(5):
-        client.post(notice.url, objection_data(entry, facts="重复提交的异议内容，超过十个字。"))
-    flood = client.post(notice.url, objection_data(entry))
+        client.post(notice.objection_url(), objection_data(entry, facts="重复提交的异议内容，超过十个字。"))
+    flood = client.post(notice.objection_url(), objection_data(entry))
     assert flood.status_code == 429 and "过于频繁" in flood.content.decode()
     assert Objection.objects.count() == 6
 
@@ -144,7 +144,7 @@ def test_public_objection_valid_invalid_late_and_flood(client, notice):
         from workflow.models import OfficialCalendarYear
 
         OfficialCalendarYear.objects.create(year=2027, source="测试", published=True)
-        late = client.post(notice.url, objection_data(entry))
+        late = client.post(notice.objection_url(), objection_data(entry))
     assert late.status_code == 403 and "公示期已结束" in late.content.decode()
     assert Objection.objects.count() == 6
 
@@ -179,9 +179,12 @@ def test_cached_pages_change_at_once_after_a_transition(client, notice):
     assert client.get("/")["X-Portal-Cache"] == "hit"
     roster = client.get("/chief-technicians/")
     assert roster.status_code == 200
-    # the notice page carries the objection form (CSRF): never cached
-    client.get(notice.url)
-    assert "X-Portal-Cache" not in client.get(notice.url)
+    # The notice itself is cached; its objection form (CSRF token) lives on its own address, never cached.
+    assert client.get(notice.url)["X-Portal-Cache"] == "miss"
+    assert client.get(notice.url)["X-Portal-Cache"] == "hit"
+    form_page = client.get(notice.objection_url())
+    assert form_page.status_code == 200 and "csrfmiddlewaretoken" in form_page.content.decode()
+    assert "X-Portal-Cache" not in form_page and "X-Portal-Cache" not in client.get(notice.objection_url())
     services.perform(entry, "start_district_publicity", office, unit_posted_on=datetime.date(2024, 12, 1))
     assert entry.person.name in html_of(client, notice)
     active = EntryFactory(round=notice.round, status=S.ACTIVE)

@@ -240,20 +240,40 @@ def test_roster_lists_chief_technicians_by_batch_without_personal_data(demo_site
     assert roster.url == "/chief-technicians/"
     response = client.get(roster.url)
     assert response.status_code == 200
-    html = response.content.decode()
-    start_2024, start_2021 = html.index("2024年度市中首席技师"), html.index("2021年度市中首席技师")
-    assert start_2024 < start_2021
-    batch_2024, batch_2021 = html[start_2024:start_2021], html[start_2021:]
+    latest = response.content.decode()
+    # The latest batch first, the others one page each, reached from the batch list.
+    assert "2024年度市中首席技师" in latest and "2021年度市中首席技师" not in latest
+    assert f'href="{roster.url}batch/2021/"' in latest
     for key in ("active", "stopped"):
         entry = public_entries[key]
-        assert entry.person.name in batch_2024 and profile_url(roster, entry) in batch_2024
+        assert entry.person.name in latest and profile_url(roster, entry) in latest
+    earlier = client.get(f"{roster.url}batch/2021/")
+    assert earlier.status_code == 200
+    batch_2021 = earlier.content.decode()
+    assert "2021年度市中首席技师" in batch_2021 and f'href="{roster.url}"' in batch_2021
     passed = public_entries["passed"]
     assert passed.person.name in batch_2021 and profile_url(roster, passed) in batch_2021
-    for key in ("revoked", "draft", "submitted"):
-        entry = public_entries[key]
-        assert entry.person.name not in html
-        assert profile_url(roster, entry) not in html
-    assert_no_personal_data(html)
+    assert passed.person.name not in latest
+    assert client.get(f"{roster.url}batch/1999/").status_code == 404
+    for html in (latest, batch_2021):
+        for key in ("revoked", "draft", "submitted"):
+            entry = public_entries[key]
+            assert entry.person.name not in html
+            assert profile_url(roster, entry) not in html
+        assert_no_personal_data(html)
+
+
+def test_roster_pages_a_large_batch(demo_site, client):
+    roster = demo_site["roster"]
+    first_entry = EntryFactory(status=S.ACTIVE)
+    batch = [first_entry] + [EntryFactory(status=S.ACTIVE, round=first_entry.round) for _ in range(roster.per_page)]
+    assert roster.batches() == [(first_entry.round.year, roster.per_page + 1)]
+    first = client.get(roster.url).content.decode()
+    second = client.get(f"{roster.url}?page=2").content.decode()
+    assert "第 1 页，共 2 页" in first and "第 2 页，共 2 页" in second
+    on_first = [e for e in batch if profile_url(roster, e) in first]
+    on_second = [e for e in batch if profile_url(roster, e) in second]
+    assert len(on_first) == roster.per_page and len(on_second) == 1 and on_second[0] not in on_first
 
 
 def test_profile_shows_deeds_and_never_personal_data(demo_site, public_entries, client):

@@ -1,5 +1,6 @@
 from django import template
-from wagtail.models import Site
+
+from home import chrome
 
 register = template.Library()
 
@@ -7,16 +8,7 @@ register = template.Library()
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page=None, current_title=""):
     """The trail from the site's home page to `page` (or to a non-page view titled current_title)."""
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    trail = []
-    if site:
-        home = site.root_page
-        if page is not None:
-            trail = list(page.get_ancestors(inclusive=True).live().filter(depth__gte=home.depth))
-        else:
-            trail = [home]
-    return {"trail": trail, "current_title": current_title, "page": page}
+    return {"trail": chrome.trail(context.get("request"), page), "current_title": current_title, "page": page}
 
 
 @register.filter

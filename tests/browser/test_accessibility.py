@@ -20,7 +20,8 @@ def public_pages(portal) -> dict[str, str]:
         "policy (print)": "/policy-2020-33/print/",
         "notice index": "/notices/",
         "call": "/notices/call-2024/",
-        "publicity (open, with the objection form)": "/notices/publicity-2024/",
+        "publicity (open)": "/notices/publicity-2024/",
+        "publicity objection form": "/notices/publicity-2024/objection/",
         "results": "/notices/results-2024/",
         "roster": "/chief-technicians/",
         "profile": f"/chief-technicians/{portal['chief'].pk}/",
@@ -51,7 +52,7 @@ def test_axe_finds_no_serious_or_critical_violations(portal, page, record_proper
 
 
 def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main(portal, page):
-    for path in ("/", "/notices/publicity-2024/", "/policy-2020-33/"):
+    for path in ("/", "/notices/publicity-2024/objection/", "/policy-2020-33/"):
         page.goto(path)
         page.keyboard.press("Tab")
         focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent.trim()]")
@@ -67,6 +68,8 @@ def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main(portal,
 def test_the_objection_form_can_be_filled_and_sent_by_keyboard(portal, page):
     candidate = portal["candidate"]
     page.goto("/notices/publicity-2024/")
+    page.get_by_role("link", name="网上提交异议").focus()
+    page.keyboard.press("Enter")
     page.locator("form.objection-form [name=submitter_name]").focus()
     page.keyboard.type("王某某")
     page.keyboard.press("Tab")

@@ -62,6 +62,8 @@ def test_citizen_reads_the_policy_and_objects_in_the_live_publicity(portal, page
     expect(table).to_contain_text(candidate.unit.name)
     expect(page.locator("body")).not_to_contain_text(candidate.person.id_number)
 
+    page.get_by_role("link", name="网上提交异议").click()
+    expect(page).to_have_url(re.compile("/notices/publicity-2024/objection/$"))
     form = page.locator("form.objection-form")
     form.get_by_label("真实姓名").fill("王某某")
     form.get_by_label("联系方式（电话或邮箱）").fill("0632-1234567")

@@ -1,0 +1,74 @@
+"""What every public page shows around its content — navigation, breadcrumb trails, footer settings —
+and other values that change only with the content (publicity windows, the roster's batch list).
+
+All of it changes only when something bumps the shared cache generation (home.cache: publishing,
+saving records, site settings or calendars). Each worker therefore computes it once per generation
+and keeps the values in memory; a bump seen by any worker makes it start afresh.
+"""
+
+from wagtail.models import Site
+
+from . import cache
+
+MAX_VALUES = 5000
+_memo: dict = {"generation": None, "values": {}}
+
+
+def request_generation(request) -> int:
+    """The generation this request is served under (read once per request)."""
+    if not hasattr(request, "_portal_generation"):
+        request._portal_generation = cache.generation()
+    return request._portal_generation
+
+
+def remembered(request, key, compute):
+    generation = request_generation(request)
+    if _memo["generation"] != generation or len(_memo["values"]) > MAX_VALUES:
+        _memo["generation"], _memo["values"] = generation, {}
+    values = _memo["values"]
+    if key not in values:
+        values[key] = compute()
+    return values[key]
+
+
+def _site(request):
+    return Site.find_for_request(request) if request is not None else None
+
+
+def navigation(request) -> list[dict]:
+    """Top-level pages marked “在菜单中显示”, as (title, url)."""
+    site = _site(request)
+    if site is None:
+        return []
+
+    def compute():
+        pages = site.root_page.get_children().live().public().in_menu().order_by("path")
+        return [{"title": p.title, "url": p.get_url(request)} for p in pages]
+
+    return remembered(request, ("navigation", site.pk), compute)
+
+
+def trail(request, page) -> list[dict]:
+    """The breadcrumb trail from the site's home page to `page` (inclusive), as (title, url)."""
+    site = _site(request)
+    if site is None:
+        return []
+    home = site.root_page
+
+    def compute():
+        if page is None:
+            return [{"title": home.title, "url": home.get_url(request)}]
+        ancestors = page.get_ancestors(inclusive=True).live().filter(depth__gte=home.depth)
+        return [{"title": p.title, "url": p.get_url(request)} for p in ancestors]
+
+    return remembered(request, ("trail", site.pk, page.pk if page is not None else None), compute)
+
+
+def footer(request):
+    """The site's 网站设置 (SiteChrome) for the footer."""
+    from .models import SiteChrome
+
+    site = _site(request)
+    if site is None:
+        return SiteChrome()
+    return remembered(request, ("footer", site.pk), lambda: SiteChrome.for_site(site))
