@@ -2,16 +2,17 @@
 and other values that change only with the content (publicity windows, the roster's batch list).
 
 All of it changes only when something bumps the shared cache generation (home.cache: publishing,
-saving records, site settings or calendars). Each worker therefore computes it once per generation
-and keeps the values in memory; a bump seen by any worker makes it start afresh.
+saving records, site settings or calendars). Each worker keeps such values in its own memory (the
+"template_fragments" cache, which {% cache %} fragments use too) under keys holding the generation,
+so a change made through any worker retires them everywhere.
 """
 
+from django.core.cache import caches
 from wagtail.models import Site
 
 from . import cache
 
-MAX_VALUES = 5000
-_memo: dict = {"generation": None, "values": {}}
+TTL_SECONDS = cache.TTL_SECONDS
 
 
 def request_generation(request) -> int:
@@ -21,14 +22,9 @@ def request_generation(request) -> int:
     return request._portal_generation
 
 
-def remembered(request, key, compute):
-    generation = request_generation(request)
-    if _memo["generation"] != generation or len(_memo["values"]) > MAX_VALUES:
-        _memo["generation"], _memo["values"] = generation, {}
-    values = _memo["values"]
-    if key not in values:
-        values[key] = compute()
-    return values[key]
+def remembered(request, key: tuple, compute):
+    name = ":".join(str(part) for part in ("derived", request_generation(request), *key))
+    return caches["template_fragments"].get_or_set(name, compute, TTL_SECONDS)
 
 
 def _site(request):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -107,26 +107,33 @@ class HomePage(SegmentedSearchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Lazy: a cached fragment of the template may not need the lists at all.
+        context["lists"] = SimpleLazyObject(lambda: self.lists(request))
+        return context
+
+    def lists(self, request) -> dict:
+        """What the home page lists: open publicity windows, latest notices, policies and sections."""
         private = Page.objects.private_q()  # one query for the view restrictions, shared by the lists below
 
         def live(model):
             return model.objects.live().descendant_of(self).exclude(private)
 
         notices = live(Page).type(CallNoticePage, PublicityNoticePage, ResultsNoticePage)
-        context["latest_notices"] = notices.order_by("-first_published_at").specific(defer=True)[:8]
-        context["policies"] = live(PolicyPage).order_by("-written_date")
         sections = {
             type(p): p for p in live(Page).child_of(self).type(NoticeIndexPage, RosterPage).specific(defer=True)
         }
-        context["notice_index"] = sections.get(NoticeIndexPage)
-        context["roster_page"] = sections.get(RosterPage)
         windows = []
         for notice in live(PublicityNoticePage).select_related("round__rule_set"):
             window = notice.window(request)
             if window.get("state") == "open":
                 windows.append((notice, window))
-        context["open_windows"] = sorted(windows, key=lambda pair: pair[1]["end"])
-        return context
+        return {
+            "open_windows": sorted(windows, key=lambda pair: pair[1]["end"]),
+            "latest_notices": list(notices.order_by("-first_published_at").specific(defer=True)[:8]),
+            "policies": list(live(PolicyPage).order_by("-written_date")),
+            "notice_index": sections.get(NoticeIndexPage),
+            "roster_page": sections.get(RosterPage),
+        }
 
 
 class BarePage(Page):
@@ -520,8 +527,9 @@ class PublicityNoticePage(RoutablePageMixin, NoticePage):
         if self.level == PublicityLevel.UNIT:
             starts = self.candidates().exclude(unit_publicity_start=None).values_list("unit_publicity_start", flat=True)
             first = min(starts, default=first)
+        days = self.working_days()
         try:
-            return workdays.window_status(first, self.working_days(), today)
+            return {**workdays.window_status(first, days, today), "working_days": days}
         except CalendarUnknown as exc:
             return {"state": "unknown", "label": "无法计算", "error": str(exc)}
 
@@ -530,7 +538,8 @@ class PublicityNoticePage(RoutablePageMixin, NoticePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["candidate_list"] = public_rows(self.candidates())
+        # Lazy: a cached fragment of the template may not need the rows at all.
+        context["candidate_list"] = SimpleLazyObject(lambda: public_rows(self.candidates()))
         context["window"] = self.window(request)
         return context
 
@@ -608,10 +617,14 @@ class ResultsNoticePage(NoticePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        results = public_rows(self.results(), "certificate_number", "announcement_number", "announcement_date")
+        # Lazy: a cached fragment of the template may not need the rows at all.
+        results = SimpleLazyObject(
+            lambda: public_rows(self.results(), "certificate_number", "announcement_number", "announcement_date")
+        )
         context["result_list"] = results
-        first = results[0] if results else None
-        context["announcement"] = (first["announcement_number"], first["announcement_date"]) if first else None
+        context["announcement"] = SimpleLazyObject(
+            lambda: (results[0]["announcement_number"], results[0]["announcement_date"]) if results else None
+        )
         return context
 
 
@@ -658,15 +671,16 @@ class RosterPage(RoutablePageMixin, Page):
         return compute() if request is None else chrome.remembered(request, ("batches", self.pk), compute)
 
     def _render_batch(self, request, year: int | None, batches):
-        entries = self.public_entries().filter(round__year=year)
-        paginator = Paginator(entries, self.per_page)
+        paginator = Paginator(self.public_entries().filter(round__year=year), self.per_page)
+        paginator.count = dict(batches).get(year, 0)  # known from the batch list: no count query
         try:
             page_obj = paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
             page_obj = paginator.page(1)
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
-        entries = public_rows(page_obj.object_list)
+        # Lazy: a cached fragment of the template may not need the rows at all.
+        entries = SimpleLazyObject(lambda: public_rows(page_obj.object_list))
         context = {"batches": batches, "year": year, "page_obj": page_obj, "entries": entries}
         return self.render(request, context_overrides=context)
 
@@ -688,13 +702,20 @@ class RosterPage(RoutablePageMixin, Page):
     def profile_route(self, request, entry_id):
         from django.http import Http404
 
-        entry = self.public_entries().filter(pk=entry_id).first()
-        if entry is None:
+        from . import chrome
+
+        def public_name():
+            return self.public_entries().filter(pk=entry_id).values_list("person__name", flat=True).first()
+
+        name = chrome.remembered(request, ("profile", self.pk, entry_id), public_name)
+        if name is None:
             raise Http404("未找到该首席技师。")
+        # Lazy: the profile itself is a cached fragment of the template.
+        entry = SimpleLazyObject(lambda: self.public_entries().get(pk=entry_id))
         return self.render(
             request,
             template="home/roster_profile.html",
-            context_overrides={"entry": entry, "profile_title": entry.person.name},
+            context_overrides={"entry": entry, "entry_id": entry_id, "profile_title": name},
         )
 
     @path("verify/", name="verify")

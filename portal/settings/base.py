@@ -164,6 +164,14 @@ else:
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
         }
     }
+# Template fragments and values derived from the content ({% cache %} uses this alias): kept in each
+# process's memory, under keys holding the shared generation (home.cache), so a change made through
+# any worker retires them in every worker.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
