@@ -17,7 +17,6 @@ import argparse
 import datetime
 import io
 import json
-import os
 import time
 import uuid
 
@@ -30,10 +29,6 @@ CHIEF_YEARS = list(range(2012, 2025))  # rounds whose entries hold the 2,000 cer
 ALLOWANCE_YEARS = list(range(2016, 2026))  # ten approved runs
 HISTORY_EVERY = 5  # one entry in five gets its history rows
 BARE_SLUG = "bench-bare"
-
-# Set BENCH_BARE_MODEL=home.BarePage (once that model exists) to measure against it; until then an
-# empty NoticeIndexPage stands in (it also renders the site chrome, plus one count and one list query).
-BARE_MODEL = os.environ.get("BENCH_BARE_MODEL", "home.BarePage")
 
 
 def _steps():
@@ -262,17 +257,11 @@ def generate() -> dict:
 
 
 def _bare_page(home):
-    """The reference: home.BarePage when that model exists, else an empty NoticeIndexPage."""
-    from django.apps import apps
-
+    """The reference: a home.BarePage, which renders only its title."""
     from home.demo import publish
-    from home.models import NoticeIndexPage
+    from home.models import BarePage
 
-    try:
-        model = apps.get_model(BARE_MODEL)
-    except (LookupError, ValueError):
-        model = NoticeIndexPage
-    return publish(home, model(title="基准参照页", slug=BARE_SLUG))
+    return publish(home, BarePage(title="基准参照页", slug=BARE_SLUG))
 
 
 def _counts() -> dict:

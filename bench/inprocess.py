@@ -2,7 +2,8 @@
 
     DJANGO_SETTINGS_MODULE=... python -m bench.inprocess --out inprocess.json [--profile home=/ ...]
 
-The admin entry list for the office user (unfiltered and filtered) through django.test.Client, one
+Public pages rendered past the page cache, warm and right after a change (`--urls`); the admin
+entry list for the office user (unfiltered and filtered) through django.test.Client, one
 transition through roster.services.perform, and a year's allowance run (compute_run); each repeated,
 reported as every sample in milliseconds. `--profile name=url` profiles anonymous renders of a public
 page (bypassing the page cache), `--profile name=admin:QUERY` the admin list, `--profile allowance`
@@ -78,6 +79,7 @@ def admin_lists(office) -> dict:
         "admin entry list, status=active": f"{base}?status=active",
         "admin entry list, round=2024": f"{base}?round={demo_round}",
         "admin entry list, status=submitted & round=2024": f"{base}?status=submitted&round={demo_round}",
+        "admin entry list, unit name contains “第0001号”": f"{base}?unit=第0001号",
         "admin entry list, search “基准01”": f"{base}?q=基准01",
     }
     client = _client(office)
@@ -89,6 +91,28 @@ def admin_lists(office) -> dict:
             results[name] = {"url": url, "error": f"{type(exc).__name__}: {exc}"}
             continue
         results[name] = {"url": url, "queries": queries, "ms": _ms(lambda u=url: _get(client, u), REPEATS)}
+    return results
+
+
+def public_renders(urls: dict) -> dict:
+    """Anonymous renders that miss the page cache (a unique query string), each page and the bare
+    reference: *warm*, with the fragments and derived values of the current generation in memory, and
+    *cold*, right after a change (the generation bumped before every request), when they miss too."""
+    from home import cache as page_cache
+
+    client = _client()
+    results = {}
+    for name, url in urls.items():
+        sep = "&" if "?" in url else "?"
+
+        def warm(u=url, s=sep):
+            _get(client, f"{u}{s}bench={uuid.uuid4().hex}")
+
+        def cold(u=url, s=sep):
+            page_cache._bump()
+            _get(client, f"{u}{s}bench={uuid.uuid4().hex}")
+
+        results[name] = {"warm": summary(_ms(warm, REPEATS * 2)), "cold": summary(_ms(cold, REPEATS * 2))}
     return results
 
 
@@ -193,6 +217,7 @@ def profiles(specs: list[str], office) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
+    parser.add_argument("--urls", help="JSON file from bench.generate: time these public pages' renders")
     parser.add_argument("--profile", action="append", default=[], help="name=url, name=admin:?query, allowance")
     args = parser.parse_args()
     import django
@@ -208,6 +233,9 @@ def main() -> None:
     for value in result["timings"].values():
         if "ms" in value:
             value["summary"] = summary(value["ms"])
+    if args.urls:
+        with open(args.urls, encoding="utf-8") as f:
+            result["renders"] = public_renders(json.load(f)["urls"])
     result["profiles"] = profiles(args.profile, office)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False, indent=2)

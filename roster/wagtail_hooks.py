@@ -25,7 +25,6 @@ from .permissions import (
     sees_everything,
     sees_personal_numbers,
     visible_rounds,
-    visible_units,
 )
 from .services import LOG_ACTION
 
@@ -177,10 +176,6 @@ class EntryInspectView(RowScoped, snippet_views.InspectView):
         return context
 
 
-def _visible_units(request):
-    return visible_units(request.user) if request else Unit.objects.none()
-
-
 def _visible_rounds(request):
     return visible_rounds(request.user) if request else Round.objects.none()
 
@@ -189,7 +184,8 @@ class EntryFilterSet(WagtailFilterSet):
     """Filter choices limited to what the user may see."""
 
     round = django_filters.ModelChoiceFilter(queryset=_visible_rounds, label="评选批次")
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label="推荐单位")
+    # A text filter: a list of every unit (a thousand and more) made each page slow to render and to use.
+    unit = django_filters.CharFilter(field_name="unit__name", lookup_expr="icontains", label="推荐单位名称包含")
     status = django_filters.ChoiceFilter(choices=Status.choices, label="状态")
 
     class Meta:
