@@ -218,3 +218,14 @@ def test_entry_list_search_by_person_or_unit(client, office):
     assert entry.person.name in html and other.person.name not in html
     by_unit = client.get(url, {"q": other.unit.name}).content.decode()
     assert other.person.name in by_unit
+
+
+def test_entry_list_filters_by_part_of_the_unit_name_without_listing_every_unit(client, office):
+    ours = EntryFactory(unit=UnitFactory(name="枣庄市市中区甲号机械厂"))
+    theirs = EntryFactory(unit=UnitFactory(name="枣庄市市中区乙号纺织厂"))
+    client.force_login(office)
+    url = reverse("wagtailsnippets_roster_entry:list")
+    html = client.get(url, {"unit": "甲号"}).content.decode()
+    assert ours.person.name in html and theirs.person.name not in html
+    # The filter is a text box, not a <select> with an option per unit.
+    assert 'name="unit"' in html and "乙号纺织厂</option>" not in html
