@@ -66,3 +66,22 @@ def test_bare_page_renders_only_its_title(demo_site, client):
     assert "<h1>基准参照页</h1>" in html and "<title>基准参照页</title>" in html
     assert "site-header" not in html and "site-footer" not in html
     assert not BarePage.is_creatable
+
+
+def test_notices_route_through_their_section_and_missing_ones_are_404(demo_site, client):
+    index, publicity = demo_site["index"], demo_site["publicity"]
+    assert client.get(index.url).status_code == 200
+    assert client.get(publicity.url).status_code == 200
+    assert client.get(publicity.url + "objection/").status_code == 200
+    assert client.get(index.url + "no-such-notice/").status_code == 404
+    assert client.get("/no-such-section/no-such-notice/").status_code == 404
+    publicity.unpublish()
+    assert client.get(publicity.url).status_code == 404
+    assert client.get(f"{demo_site['roster'].url}verify/").status_code == 200
+
+
+def test_the_header_search_box_is_the_same_on_every_page(demo_site, client):
+    # The header is a cached fragment: the search page shows the query in its own form, not the header's.
+    html = client.get("/search/", {"q": "津贴"}).content.decode()
+    assert 'id="site-search-q" type="search" name="q" maxlength="50" placeholder' in html
+    assert 'id="q" type="search" name="q" maxlength="50" value="津贴"' in html
