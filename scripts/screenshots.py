@@ -40,6 +40,7 @@ PUBLIC = [
     ("notices", "/notices/", VIEWPORT),
     ("call", "/notices/call-2024/", VIEWPORT),
     ("publicity", "/notices/publicity-2024/", VIEWPORT),
+    ("objection", "/notices/publicity-2024/objection/", VIEWPORT),
     ("results", "/notices/results-2024/", VIEWPORT),
     ("roster", "/chief-technicians/", VIEWPORT),
     ("verify", "/chief-technicians/verify/?number=SZSX-2024-001", VIEWPORT),
