@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -359,12 +359,7 @@ class NoticeIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         notices = NoticePage.live_notices().child_of(self).order_by("-first_published_at", "-pk")
         paginator = Paginator(notices, self.per_page)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        page_obj = paginator.get_page(request.GET.get("page"))  # not a number: the first; too far: the last
         context["page_obj"] = page_obj
         context["notices"] = page_obj.object_list
         return context
@@ -688,12 +683,7 @@ class RosterPage(RoutablePageMixin, Page):
     def _render_batch(self, request, year: int | None, batches):
         paginator = Paginator(self.public_entries().filter(round__year=year), self.per_page)
         paginator.count = dict(batches).get(year, 0)  # known from the batch list: no count query
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        page_obj = paginator.get_page(request.GET.get("page"))  # not a number: the first; too far: the last
         # Lazy: a cached fragment of the template may not need the rows at all.
         entries = SimpleLazyObject(lambda: public_rows(page_obj.object_list))
         context = {"batches": batches, "year": year, "page_obj": page_obj, "entries": entries}
