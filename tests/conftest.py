@@ -18,6 +18,24 @@ def _clear_cache():
 
 
 @pytest.fixture
+def office(db):
+    """A member of the 区选拔管理工作办公室."""
+    from tests.factories import UserFactory
+    from workflow import roles
+
+    return UserFactory(role=roles.OFFICE)
+
+
+@pytest.fixture
+def office2(db):
+    """A second office member (approvals need a different person)."""
+    from tests.factories import UserFactory
+    from workflow import roles
+
+    return UserFactory(role=roles.OFFICE)
+
+
+@pytest.fixture
 def demo_site(db):
     """The demo site as `make demo` builds it: home, notices and the imported 2020 policy."""
     from django.core.management import call_command

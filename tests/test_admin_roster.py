@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from roster import services
 from roster.models import Entry, Objection
+from tests.clock import NOW
 from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
 from workflow import roles
 from workflow.states import Status
 
 S = Status
 pytestmark = pytest.mark.django_db
-NOW = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
 
 def inspect_url(entry):
@@ -21,11 +21,6 @@ def inspect_url(entry):
 
 def move_url(entry, name):
     return reverse("roster_entry_move", args=(entry.pk, name))
-
-
-@pytest.fixture
-def office(db):
-    return UserFactory(role=roles.OFFICE)
 
 
 def test_office_certifies_in_the_admin_and_history_shows_it(client, office):

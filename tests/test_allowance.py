@@ -8,7 +8,6 @@ Y+1; 200 元 per month (the 2020 rule set).
 
 import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -19,6 +18,7 @@ from openpyxl import load_workbook
 from roster.allowance import approve_run, compute_run, months_paid_in_run, run_workbook
 from roster.models import AllowanceLine, AllowanceRun, Entry, TrackingEvaluation
 from roster.services import perform
+from tests.clock import NOW, on
 from tests.factories import EntryFactory, RoundFactory, UserFactory
 from workflow import roles
 from workflow.states import Status
@@ -26,8 +26,6 @@ from workflow.states import Status
 S = Status
 pytestmark = pytest.mark.django_db
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
 RATE = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YEARS = range(2021, 2028)
@@ -38,21 +36,6 @@ def clock():
     """'Today' is 24 November 2026 in Shanghai: after every date these tests record."""
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def on(day: datetime.date):
-    """Travel to 10:00 Shanghai time on `day`."""
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI), tick=False)
-
-
-@pytest.fixture
-def office(db):
-    return UserFactory(role=roles.OFFICE)
-
-
-@pytest.fixture
-def office2(db):
-    return UserFactory(role=roles.OFFICE)
 
 
 def certified(announced: datetime.date, office) -> Entry:

@@ -144,11 +144,6 @@ def test_certificate_lookup_never_fails(client, demo_site, number):
 # ---------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def office(db):
-    return UserFactory(role=roles.OFFICE)
-
-
 def person_data(unit, **extra):
     return {
         "name": "张测试",

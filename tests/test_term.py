@@ -6,7 +6,6 @@ import datetime
 import io
 import re
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 
 from roster.models import Entry, Person, Unit
 from roster.services import history, perform
+from tests.clock import NOW, on
 from tests.factories import DEEDS, EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
 from workflow import eligibility, roles
 from workflow.errors import TransitionRefused
@@ -25,8 +25,6 @@ from workflow.states import Status
 S = Status
 pytestmark = pytest.mark.django_db
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 CERT_NUMBER = re.compile(r"^SZSX-(\d{4})-(\d{3})$")
 ID_NUMBER_LIKE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
@@ -38,20 +36,6 @@ def clock():
     """'Today' is 24 November 2026 in Shanghai."""
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def on(day: datetime.date):
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI), tick=False)
-
-
-@pytest.fixture
-def office(db):
-    return UserFactory(role=roles.OFFICE)
-
-
-@pytest.fixture
-def office2(db):
-    return UserFactory(role=roles.OFFICE)
 
 
 def certified(announced: datetime.date, office, **factory_kwargs) -> Entry:
