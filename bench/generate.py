@@ -78,11 +78,10 @@ def generate() -> dict:
     from wagtail.models import ModelLogEntry
 
     from home.demo import load_demo_content
-    from roster import idnumber
     from roster.allowance import approve_run, compute_run
     from roster.demo import DEMO_RULES, staff_users
     from roster.models import Entry, Person, Round, TrackingEvaluation, Unit
-    from roster.seeding import _COMMENTED, lifecycle_fields, path_to
+    from roster.seeding import _COMMENTED, lifecycle_fields, numbered_person, path_to
     from roster.services import LOG_ACTION
     from workflow.machine import ARTICLES, TRANSITION_LABELS
     from workflow.models import RuleSet
@@ -122,21 +121,16 @@ def generate() -> dict:
         persons = []
         for n in range(len(plan)):
             unit = units[n % UNITS]
-            birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=n)
-            id_number = idnumber.make_id_number("370402", birth, 100 + n % 900)
             persons.append(
-                Person(
+                numbered_person(
+                    n,
+                    unit,
                     name=f"基准{n:05d}",
-                    id_number=id_number,
-                    gender=idnumber.gender_of(id_number),
-                    birth_date=birth,
-                    phone=f"139{n:08d}",
+                    born=datetime.date(1965, 1, 1) + datetime.timedelta(days=n),
+                    certificate=f"BENCH{n:07d}",
                     occupation=("数控车工", "焊工", "电工", "钳工", "化学检验员")[n % 5],
                     qualification_level=4 if n % 3 else 5,
-                    qualification_certificate=f"BENCH{n:07d}",
                     qualification_date=datetime.date(2010, 6, 1),
-                    employer=unit.name,
-                    unit=unit,
                 )
             )
         persons = Person.objects.bulk_create(persons, batch_size=2000)

@@ -9,7 +9,8 @@ from workflow import roles
 from workflow.machine import add_years
 from workflow.states import Status
 
-from .models import Apprentice, CompetitionResult, Entry, EvidenceFile, ExpertScore, Honour, Invention, Round
+from . import idnumber
+from .models import Apprentice, CompetitionResult, Entry, EvidenceFile, ExpertScore, Honour, Invention, Person, Round
 from .services import record
 
 S = Status
@@ -28,6 +29,29 @@ SELECTION_PATH = [
     ("certify", S.ACTIVE),
 ]
 _MAIN = [s for _, s in SELECTION_PATH]
+
+
+def numbered_person(n: int, unit, *, name: str, born: datetime.date, certificate: str, **fields) -> Person:
+    """Person number n of a generated data set, unsaved (for bulk_create): a valid ID number for
+    `born` (so gender and birth date agree with it) and a phone number unique to n."""
+    id_number = idnumber.make_id_number("370402", born, 100 + n % 900)
+    values = {
+        "occupation": "数控车工",
+        "qualification_level": 4,
+        "qualification_date": datetime.date(2015, 6, 1),
+        **fields,
+    }
+    return Person(
+        name=name,
+        id_number=id_number,
+        gender=idnumber.gender_of(id_number),
+        birth_date=born,
+        phone=f"139{n:08d}",
+        qualification_certificate=certificate,
+        employer=unit.name,
+        unit=unit,
+        **values,
+    )
 
 
 def path_to(state: str) -> list[tuple[str, str, str]]:

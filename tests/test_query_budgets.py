@@ -9,9 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from roster import idnumber
 from roster.models import Entry, Person, Unit
-from roster.seeding import lifecycle_fields, path_to
+from roster.seeding import lifecycle_fields, numbered_person, path_to
 from tests.factories import RoundFactory, UserFactory
 from workflow import roles
 from workflow.states import Status
@@ -34,21 +33,13 @@ def add_entries(rounds, count: int, start: int) -> None:
     persons = []
     for k, unit in enumerate(units):
         n = start + k
-        birth = datetime.date(1975, 1, 1) + datetime.timedelta(days=n)
-        number = idnumber.make_id_number("370402", birth, 100 + n % 900)
         persons.append(
-            Person(
+            numbered_person(
+                n,
+                unit,
                 name=f"预算{n:04d}",
-                id_number=number,
-                gender=idnumber.gender_of(number),
-                birth_date=birth,
-                phone=f"139{n:08d}",
-                occupation="数控车工",
-                qualification_level=4,
-                qualification_certificate=f"QB{n:06d}",
-                qualification_date=datetime.date(2015, 6, 1),
-                employer=unit.name,
-                unit=unit,
+                born=datetime.date(1975, 1, 1) + datetime.timedelta(days=n),
+                certificate=f"QB{n:06d}",
             )
         )
     persons = Person.objects.bulk_create(persons)
