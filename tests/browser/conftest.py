@@ -11,19 +11,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE_JS = ROOT / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 PASSWORD = "pw-test-123"  # tests.factories.UserFactory's password
 TIMEOUT_MS = 15_000
 
@@ -39,7 +30,7 @@ def _unavailable() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "playwright is not installed (pip install -r requirements-dev.txt)"
-    if not CHROMIUM.exists():
+    if not Path(CHROMIUM).exists():
         return f"{CHROMIUM} is missing (scripts/ensure_browser.sh installs Debian's chromium)"
     if not AXE_JS.exists():
         return f"{AXE_JS.relative_to(ROOT)} is missing (scripts/ensure_browser.sh installs axe-core)"
@@ -105,7 +96,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
     finally:
