@@ -126,3 +126,15 @@ class EntryFactory(factory.django.DjangoModelFactory):
         add_application_parts(entry)
         add_state_records(entry, status, steps, make_user=lambda role: UserFactory(role=role))
         return entry
+
+
+def objection_data(entry, **extra):
+    """What a member of the public posts to a publicity notice's objection form about `entry`."""
+    return {
+        "submitter_name": "王某某",
+        "submitter_contact": "0632-1234567",
+        "entry": entry.pk,
+        "facts": "该人选所报获奖情况与事实不符，请予核实。",
+        "website": "",
+        **extra,
+    }

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from home.models import RosterPage
 from roster import idnumber, services
 from roster.models import Entry, ExpertScore, Objection, Person, TrackingEvaluation
-from tests.factories import EntryFactory, UnitFactory, UserFactory
+from tests.factories import EntryFactory, UnitFactory, UserFactory, objection_data
 from workflow import roles
 from workflow.states import Status
 
@@ -72,17 +72,9 @@ def notice_and_candidate(demo_site):
     return notice, candidate
 
 
-VALID_OBJECTION = {
-    "submitter_name": "王某某",
-    "submitter_contact": "0632-1234567",
-    "facts": "该人选所报获奖情况与事实不符，请予核实。",
-    "website": "",
-}
-
-
 def test_public_objection_valid_input_works(client, notice_and_candidate):
     notice, candidate = notice_and_candidate
-    response = client.post(notice.objection_url(), {**VALID_OBJECTION, "entry": candidate.pk})
+    response = client.post(notice.objection_url(), objection_data(candidate))
     assert response.status_code == 200 and Objection.objects.filter(entry=candidate, from_public=True).count() == 1
 
 

@@ -19,7 +19,7 @@ from home.models import RosterPage
 from roster import services
 from roster.models import EvidenceFile, Objection, Person, RevocationEvidence
 from roster.seeding import PDF_BYTES
-from tests.factories import EntryFactory, UserFactory
+from tests.factories import EntryFactory, UserFactory, objection_data
 from workflow import roles
 from workflow.states import Status
 
@@ -162,16 +162,7 @@ def test_no_personal_numbers_in_logs_during_transitions_and_public_objection(cli
         services.perform(draft, "withdraw", recommender)  # a withdrawal needs a written comment
     notice = demo_site["publicity"]
     candidate = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
-    response = client.post(
-        notice.objection_url(),
-        {
-            "submitter_name": "王某某",
-            "submitter_contact": "0632-1234567",
-            "entry": candidate.pk,
-            "facts": "该人选所报获奖情况与事实不符，请予核实。",
-            "website": "",
-        },
-    )
+    response = client.post(notice.objection_url(), objection_data(candidate))
     assert response.status_code == 200 and Objection.objects.filter(entry=candidate).exists()
     client.force_login(office)
     assert client.get(reverse("wagtailsnippets_roster_person:list")).status_code == 200
@@ -255,15 +246,7 @@ def test_oversize_uploads_are_refused_in_chinese(office_client, client, demo_sit
     notice = demo_site["publicity"]
     candidate = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
     public = client.post(
-        notice.objection_url(),
-        {
-            "submitter_name": "王某某",
-            "submitter_contact": "0632-1234567",
-            "entry": candidate.pk,
-            "facts": "该人选所报获奖情况与事实不符，请予核实。",
-            "website": "",
-            "attachment": SimpleUploadedFile("big.pdf", big),
-        },
+        notice.objection_url(), objection_data(candidate, attachment=SimpleUploadedFile("big.pdf", big))
     )
     assert public.status_code == 400 and "文件超过20MB" in public.content.decode()
     assert not Objection.objects.exists()
@@ -272,13 +255,7 @@ def test_oversize_uploads_are_refused_in_chinese(office_client, client, demo_sit
 def test_public_objection_attachment_checked_by_content_and_renamed(client, demo_site):
     notice = demo_site["publicity"]
     candidate = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
-    data = {
-        "submitter_name": "王某某",
-        "submitter_contact": "0632-1234567",
-        "entry": candidate.pk,
-        "facts": "该人选所报获奖情况与事实不符，请予核实。",
-        "website": "",
-    }
+    data = objection_data(candidate)
     bad = client.post(
         notice.objection_url(), {**data, "attachment": SimpleUploadedFile("scan.pdf", b"<html>not a pdf</html>")}
     )

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from roster import services
 from roster.models import Entry, Objection, Person
-from tests.factories import EntryFactory, PersonFactory, UserFactory
+from tests.factories import EntryFactory, PersonFactory, UserFactory, objection_data
 from workflow import roles
 from workflow.states import Status
 
@@ -100,17 +100,6 @@ def test_start_district_publicity_requires_the_live_notice(demo_site):
     notice.save_revision().publish()
     services.perform(entry, "start_district_publicity", office, unit_posted_on=datetime.date(2024, 12, 1))
     assert entry.status == S.DISTRICT_PUBLICITY
-
-
-def objection_data(entry, **extra):
-    return {
-        "submitter_name": "王某某",
-        "submitter_contact": "0632-1234567",
-        "entry": entry.pk,
-        "facts": "该人选所报获奖情况与事实不符，请予核实。",
-        "website": "",
-        **extra,
-    }
 
 
 def test_public_objection_valid_invalid_late_and_flood(client, notice):
