@@ -133,7 +133,7 @@ class HomePage(SegmentedSearchMixin, Page):
         def live(model):
             return model.objects.live().descendant_of(self).exclude(private)
 
-        notices = live(Page).type(CallNoticePage, PublicityNoticePage, ResultsNoticePage)
+        notices = NoticePage.live_notices(private).descendant_of(self)
         sections = {
             type(p): p for p in live(Page).child_of(self).type(NoticeIndexPage, RosterPage).specific(defer=True)
         }
@@ -383,8 +383,11 @@ class NoticePage(SegmentedSearchMixin, Page):
         abstract = True
 
     @classmethod
-    def live_notices(cls):
-        return Page.objects.live().public().type(CallNoticePage, PublicityNoticePage, ResultsNoticePage)
+    def live_notices(cls, private=None):
+        """Live public notices of every kind; `private` reuses a view-restriction filter already fetched."""
+        pages = Page.objects.live()
+        pages = pages.public() if private is None else pages.exclude(private)
+        return pages.type(CallNoticePage, PublicityNoticePage, ResultsNoticePage)
 
     def search_text(self) -> str:
         from django.utils.html import strip_tags
