@@ -1,13 +1,24 @@
 import os
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
+
+from tests.clock import NOW
 
 # CI explores the same examples on every run, so that a landing never depends on luck.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """Every test, fixtures included, starts at tests.clock.NOW (the clock ticks on from there), so that
+    no result depends on the day the suite runs; a test that needs another day travels with clock.on()."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
