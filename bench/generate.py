@@ -81,11 +81,11 @@ def generate() -> dict:
     from roster.allowance import approve_run, compute_run
     from roster.demo import DEMO_RULES, staff_users
     from roster.models import Entry, Person, Round, TrackingEvaluation, Unit
-    from roster.seeding import _COMMENTED, lifecycle_fields, numbered_person, path_to
-    from roster.services import LOG_ACTION
-    from workflow.machine import ARTICLES, TRANSITION_LABELS
+    from roster.seeding import lifecycle_fields, numbered_person, path_to
+    from roster.services import LOG_ACTION, log_data
     from workflow.models import RuleSet
     from workflow.states import Status as S
+    from workflow.transitions import TRANSITIONS
 
     timings: dict[str, float] = {}
     rules = RuleSet.objects.get(document_number=DEMO_RULES)
@@ -179,19 +179,16 @@ def generate() -> dict:
                         object_id=str(entry.pk),
                         label=f"{entry.person.name}（{entry.round}）",
                         action=LOG_ACTION,
-                        user=office if name in _COMMENTED else None,
+                        user=office if TRANSITIONS[name].comment_required else None,
                         timestamp=now - datetime.timedelta(minutes=len(steps) - k),
                         uuid=uuid.uuid4(),
-                        data={
-                            "transition": name,
-                            "label": TRANSITION_LABELS[name],
-                            "from": source,
-                            "to": target,
-                            "comment": "（基准测试）书面说明" if name in _COMMENTED else "",
-                            "article": ARTICLES.get(name, ""),
-                            "data": {},
-                            "at": now.isoformat(),
-                        },
+                        data=log_data(
+                            name,
+                            source,
+                            target,
+                            "（基准测试）书面说明" if TRANSITIONS[name].comment_required else "",
+                            at=now,
+                        ),
                     )
                 )
         ModelLogEntry.objects.bulk_create(logs, batch_size=2000)

@@ -52,7 +52,6 @@ FILE_TREES = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
 
 # Never dumped: sessions are disposable; the search index (and SQLite's FTS table) is rebuilt by `update_index`.
 EXCLUDED_APPS = {"sessions", "wagtailsearch"}
-EXCLUDED_MODELS: set[str] = set()
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -94,7 +93,7 @@ def dumped_models(using: str = DEFAULT_DB_ALIAS) -> list:
         meta = model._meta
         if meta.proxy or not meta.managed or meta.swapped:
             continue
-        if meta.app_label in EXCLUDED_APPS or meta.label_lower in EXCLUDED_MODELS:
+        if meta.app_label in EXCLUDED_APPS:
             continue
         if router.allow_migrate_model(using, model):
             result.append(model)

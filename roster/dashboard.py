@@ -10,27 +10,28 @@ from wagtail.admin.ui.components import Component
 
 from workflow import roles
 from workflow.errors import CalendarUnknown
+from workflow.powers import may
 from workflow.states import Status
+from workflow.transitions import TRANSITIONS
 
 from .models import AllowanceRun, Entry, Objection
-from .permissions import sees_everything, visible_entries
+from .permissions import visible_entries
 
 S = Status
 TERM_WARNING_DAYS = 90
-# Moves that may happen but are nobody's pending task.
-NOT_A_TASK = {"withdraw", "disqualify_for_fraud", "propose_revocation", "stop_benefits", "resume_benefits"}
 WINDOW_WARNING_WORKDAYS = 3
 
 
 def queue_states(user) -> list[str]:
-    """States from which this user's roles take some transition (from the one role table)."""
+    """States from which this user's roles take some move that is a task (workflow.transitions)."""
     mine = roles.user_roles(user)
     states = set()
-    for t in Entry._meta.get_field("status").get_all_transitions(Entry):
-        if t.name in NOT_A_TASK:
+    for t in TRANSITIONS.values():
+        if not t.task:
             continue
-        if user.is_superuser or set(roles.roles_for(t.name, t.source)) & mine:
-            states.add(t.source)
+        for source in t.source:
+            if user.is_superuser or set(t.roles_from(source)) & mine:
+                states.add(source)
     # Not a queue: entries waiting only for time or for a revocation proposal.
     states -= {S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_PASSED}
     return [s for s, _ in S.choices if s in states]
@@ -38,7 +39,7 @@ def queue_states(user) -> list[str]:
 
 def waiting_for(user) -> list[dict]:
     entries = visible_entries(user)
-    if roles.EXPERT in roles.user_roles(user) and not sees_everything(user):
+    if roles.EXPERT in roles.user_roles(user) and not may(user, "see_all_rows"):
         pending = entries.filter(status=S.QUALIFIED).exclude(expert_scores__expert=user)
         return [{"label": "待我评审", "count": pending.count(), "url": _list_url(S.QUALIFIED)}]
     rows = []
@@ -95,7 +96,7 @@ def terms_ending(user) -> list[Entry]:
 
 
 def allowance_due(user) -> str:
-    if not (user.is_superuser or user.has_perm("roster.change_allowancerun")):
+    if not may(user, "compute_allowance"):
         return ""
     last_year = timezone.localdate().year - 1
     if (

@@ -2,45 +2,12 @@
 
 from django import forms
 
-from workflow.guards import REVOCATION_GROUNDS
-from workflow.machine import COMMENT_REQUIRED, EntryLifecycle
+from workflow.states import InspectionResult
+from workflow.transitions import TRANSITIONS
 
 from .models import ExpertScore, Objection
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def _date(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text)
-
-
-# The fields each move asks for, besides the comment.
-MOVE_FIELDS = {
-    "start_unit_publicity": lambda: {"first_day": _date("单位公示首日", required=False, help_text="留空为明天")},
-    "start_district_publicity": lambda: {"unit_posted_on": _date("名单在申报单位公示（张贴）的日期")},
-    "certify": lambda: {
-        "announcement_date": _date("区政府办公室发文公布名单的日期"),
-        "announcement_number": forms.CharField(label="公布文号", required=False, max_length=60),
-        "certificate_number": forms.CharField(
-            label="证书编号", required=False, max_length=30, help_text="留空则按 SZSX-年度-序号 自动编号"
-        ),
-    },
-    "stop_benefits": lambda: {
-        "reason": forms.ChoiceField(label="原因", choices=EntryLifecycle.StopReason.choices),
-        "effective_date": _date("生效日期"),
-    },
-    "propose_revocation": lambda: {
-        "ground": forms.TypedChoiceField(
-            label="第十五条情形",
-            coerce=int,
-            choices=[(k, f"第{'一二三四'[k - 1]}项：{v}") for k, v in REVOCATION_GROUNDS.items()],
-        ),
-        "fact_date": _date("事实发生日期", required=False, help_text="第四项可不填"),
-    },
-    "fail_term_evaluation": lambda: {
-        "unit_responsible": forms.BooleanField(label="单位负有责任（取消单位申报资格）", required=False)
-    },
-}
 
 
 class MoveForm(forms.Form):
@@ -49,9 +16,9 @@ class MoveForm(forms.Form):
     def __init__(self, name, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.name = name
-        for field_name, field in MOVE_FIELDS.get(name, dict)().items():
-            self.fields[field_name] = field
-        if name in COMMENT_REQUIRED:
+        transition = TRANSITIONS[name]
+        self.fields.update(transition.fields())
+        if transition.comment_required:
             self.fields["comment"].required = True
             self.fields["comment"].label = "书面说明（必填）"
 
@@ -84,8 +51,8 @@ class InspectionForm(forms.Form):
     inspection_result = forms.ChoiceField(
         label="实地考察结果",
         choices=[
-            (EntryLifecycle.InspectionResult.NO_OBJECTION, "无异议"),
-            (EntryLifecycle.InspectionResult.OBJECTION, "有异议"),
+            (InspectionResult.NO_OBJECTION, "无异议"),
+            (InspectionResult.OBJECTION, "有异议"),
         ],
     )
     inspection_note = forms.CharField(label="考察情况", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)

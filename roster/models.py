@@ -14,7 +14,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.search import index
 
-from workflow import eligibility
+from workflow import eligibility, roles
 from workflow.machine import EntryLifecycle
 from workflow.models import QualificationLevel
 from workflow.states import NEGATIVE_STATES, Status
@@ -91,11 +91,6 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit or '—'}"
-
-
-def unit_of(user) -> Unit | None:
-    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
-    return profile.unit if profile else None
 
 
 def unit_id_of(user) -> int | None:
@@ -373,6 +368,10 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
     def is_own_unit(self, user) -> bool:
         return self.unit_id is not None and self.unit_id == unit_id_of(user)
 
+    def is_assigned_expert(self, user) -> bool:
+        """An expert assigned to review this entry's round (Art 9(4))."""
+        return roles.EXPERT in roles.user_roles(user) and self.round.experts.filter(pk=user.pk).exists()
+
     def missing_application_fields(self) -> list[str]:
         return [label for name, label in self.APPLICATION_FIELDS.items() if getattr(self, name) in (None, "")]
 
@@ -403,10 +402,6 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
     @property
     def age_on_call_date(self) -> int:
         return eligibility.age_on(self.person.birth_date, self.round.call_date)
-
-    @property
-    def application_editable(self) -> bool:
-        return self.status in APPLICATION_EDITABLE_STATES
 
     def publicity_window(self):
         from workflow import workdays

@@ -5,29 +5,20 @@ entries of rounds it is assigned to, from qualification on."""
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from workflow import roles
+from workflow.powers import may
 from workflow.states import Status
 
 from .models import APPLICATION_EDITABLE_STATES, Entry, Person, Round, Unit, unit_id_of
 
 S = Status
 REVIEW_STATES = [S.QUALIFIED, S.SHORTLISTED, S.NOT_SELECTED]
-ALL_ROWS_ROLES = {roles.OFFICE, roles.LEADING_GROUP}
-
-
-def sees_everything(user) -> bool:
-    return user.is_superuser or bool(roles.user_roles(user) & ALL_ROWS_ROLES)
-
-
-def sees_personal_numbers(user) -> bool:
-    """Full ID numbers and phones: the office only (SPEC §1, issue on personal information)."""
-    return user.is_superuser or roles.OFFICE in roles.user_roles(user)
 
 
 def visible_entries(user, queryset=None):
     queryset = Entry.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    if sees_everything(user):
+    if may(user, "see_all_rows"):
         return queryset
     mine = roles.user_roles(user)
     if roles.RECOMMENDER in mine:
@@ -41,7 +32,7 @@ def visible_persons(user, queryset=None):
     queryset = Person.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    if sees_everything(user):
+    if may(user, "see_all_rows"):
         return queryset
     if roles.RECOMMENDER in roles.user_roles(user):
         return queryset.filter(unit_id=unit_id_of(user))
@@ -52,7 +43,7 @@ def visible_units(user, queryset=None):
     queryset = Unit.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    if sees_everything(user):
+    if may(user, "see_all_rows"):
         return queryset
     if roles.RECOMMENDER in roles.user_roles(user):
         return queryset.filter(pk=unit_id_of(user))
@@ -63,7 +54,7 @@ def visible_rounds(user, queryset=None):
     queryset = Round.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    if sees_everything(user) or roles.RECOMMENDER in roles.user_roles(user):
+    if may(user, "see_all_rows") or roles.RECOMMENDER in roles.user_roles(user):
         return queryset
     if roles.EXPERT in roles.user_roles(user):
         return queryset.filter(experts=user)
@@ -95,7 +86,7 @@ class RowPermissionPolicy(ModelPermissionPolicy):
     def _changeable(self, user, instance):
         if isinstance(instance, Entry):
             return instance.status in APPLICATION_EDITABLE_STATES
-        if isinstance(instance, Person) and not sees_personal_numbers(user):
+        if isinstance(instance, Person) and not may(user, "correct_person"):
             return not instance.application_locked()
         return True
 

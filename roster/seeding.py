@@ -6,8 +6,8 @@ import datetime
 from django.core.files.base import ContentFile
 
 from workflow import roles
-from workflow.machine import add_years
 from workflow.states import Status
+from workflow.transitions import TRANSITIONS, add_years, path_to  # noqa: F401 - path_to: seeding's entry point
 
 from . import idnumber
 from .models import Apprentice, CompetitionResult, Entry, EvidenceFile, ExpertScore, Honour, Invention, Person, Round
@@ -15,20 +15,6 @@ from .services import record
 
 S = Status
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-# The legal path from draft to each state (names of SPEC §6), used to write an entry's history.
-SELECTION_PATH = [
-    ("start_unit_publicity", S.UNIT_PUBLICITY),
-    ("submit", S.SUBMITTED),
-    ("pass_qualification", S.QUALIFIED),
-    ("shortlist", S.SHORTLISTED),
-    ("start_district_publicity", S.DISTRICT_PUBLICITY),
-    ("start_inspection", S.INSPECTION),
-    ("submit_to_leading_group", S.LEADING_GROUP_REVIEW),
-    ("submit_to_government", S.GOVERNMENT_REVIEW),
-    ("certify", S.ACTIVE),
-]
-_MAIN = [s for _, s in SELECTION_PATH]
 
 
 def numbered_person(n: int, unit, *, name: str, born: datetime.date, certificate: str, **fields) -> Person:
@@ -52,52 +38,6 @@ def numbered_person(n: int, unit, *, name: str, born: datetime.date, certificate
         unit=unit,
         **values,
     )
-
-
-def path_to(state: str) -> list[tuple[str, str, str]]:
-    """[(transition, source, target)] from draft to `state`."""
-    steps, source = [], S.DRAFT
-
-    def walk(until):
-        nonlocal source
-        for name, target in SELECTION_PATH:
-            steps.append((name, source, target))
-            source = target
-            if target == until:
-                return
-
-    side = {
-        S.NOT_RECOMMENDED: (S.UNIT_PUBLICITY, "reject_after_unit_publicity"),
-        S.RETURNED: (S.SUBMITTED, "return_for_correction"),
-        S.INELIGIBLE: (S.SUBMITTED, "fail_qualification"),
-        S.DISQUALIFIED: (S.SUBMITTED, "disqualify_for_fraud"),
-        S.NOT_SELECTED: (S.QUALIFIED, "not_shortlist"),
-        S.REJECTED: (S.DISTRICT_PUBLICITY, "reject"),
-        S.WITHDRAWN: (S.SUBMITTED, "withdraw"),
-        S.BENEFITS_STOPPED: (S.ACTIVE, "stop_benefits"),
-        S.TERM_ENDED: (S.ACTIVE, "end_term"),
-        S.REVOCATION_PENDING: (S.ACTIVE, "propose_revocation"),
-        S.REVOKED: (S.ACTIVE, "propose_revocation"),
-        S.TERM_PASSED: (S.ACTIVE, "end_term"),
-    }
-    if state == S.DRAFT:
-        return steps
-    if state in _MAIN:
-        walk(state)
-        return steps
-    via, name = side[state]
-    walk(via)
-    first_target = {
-        "propose_revocation": S.REVOCATION_PENDING,
-        "end_term": S.TERM_ENDED,
-        "stop_benefits": S.BENEFITS_STOPPED,
-    }.get(name, state)
-    steps.append((name, via, first_target))
-    if state == S.TERM_PASSED:
-        steps.append(("pass_term_evaluation", S.TERM_ENDED, S.TERM_PASSED))
-    if state == S.REVOKED:
-        steps.append(("approve_revocation", S.REVOCATION_PENDING, S.REVOKED))
-    return steps
 
 
 def lifecycle_fields(round_: Round, status: str, steps) -> dict:
@@ -182,7 +122,7 @@ def add_state_records(entry: Entry, status: str, steps, make_user) -> None:
         Entry.objects.filter(pk=entry.pk).update(certificate_number=entry.certificate_number)
     office = None
     for name, source, target in steps:
-        comment = "（测试）书面说明" if name in _COMMENTED else ""
+        comment = "（测试）书面说明" if TRANSITIONS[name].comment_required else ""
         user = None
         if name in ("propose_revocation", "approve_revocation"):
             office = office or make_user(roles.OFFICE)
@@ -191,19 +131,6 @@ def add_state_records(entry: Entry, status: str, steps, make_user) -> None:
     if "propose_revocation" in names:
         Entry.objects.filter(pk=entry.pk).update(revocation_proposed_by=office)
         entry.revocation_proposed_by = office
-
-
-_COMMENTED = {
-    "reject_after_unit_publicity",
-    "return_for_correction",
-    "fail_qualification",
-    "disqualify_for_fraud",
-    "not_shortlist",
-    "reject",
-    "withdraw",
-    "propose_revocation",
-    "approve_revocation",
-}
 
 
 def _record_step(entry, name, source, target, user, comment):

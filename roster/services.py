@@ -8,9 +8,8 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from wagtail.log_actions import log
 
-from workflow import guards, roles
 from workflow.errors import TransitionRefused
-from workflow.machine import ARTICLES, COMMENT_REQUIRED, TRANSITION_LABELS
+from workflow.transitions import TRANSITIONS, may_take
 
 from .models import Entry, Round
 
@@ -24,18 +23,14 @@ def _transitions_from(entry):
     return {t.name: t for t in entry.get_all_status_transitions() if t.source in (entry.status, "*", "+")}
 
 
-def _refuse_unless_allowed(entry, name, user, comment, data):
-    if name not in TRANSITION_LABELS:
-        raise TransitionRefused(f"未知的操作：{name}")
-    if name not in _transitions_from(entry):
-        raise TransitionRefused(
-            f"当前状态“{entry.get_status_display()}”不能进行“{TRANSITION_LABELS[name]}”操作", ARTICLES.get(name, "")
-        )
-    if not roles.may_take(user, name, entry.status, entry.is_own_unit(user)):
-        raise TransitionRefused(f"您的角色无权进行“{TRANSITION_LABELS[name]}”操作")
-    if name in COMMENT_REQUIRED and not (comment or "").strip():
-        raise TransitionRefused(f"“{TRANSITION_LABELS[name]}”须填写书面说明")
-    refusal = guards.first_refusal(entry, name, {**data, "user": user})
+def _refuse_unless_allowed(entry, t, user, comment, data):
+    if t.name not in _transitions_from(entry):
+        raise TransitionRefused(f"当前状态“{entry.get_status_display()}”不能进行“{t.label}”操作", t.article)
+    if not may_take(user, t.name, entry.status, entry.is_own_unit(user)):
+        raise TransitionRefused(f"您的角色无权进行“{t.label}”操作")
+    if t.comment_required and not (comment or "").strip():
+        raise TransitionRefused(f"“{t.label}”须填写书面说明")
+    refusal = t.first_refusal(entry, {**data, "user": user})
     if refusal is not None:
         raise TransitionRefused(refusal.reason, refusal.article)
 
@@ -45,12 +40,15 @@ def perform(entry: Entry, name: str, user, comment: str = "", **data) -> Entry:
     when the move is unknown, not allowed from the current state, not the user's to take, lacks a
     required comment or fails a guard."""
     comment = (comment or "").strip()
+    t = TRANSITIONS.get(name)
+    if t is None:
+        raise TransitionRefused(f"未知的操作：{name}")
     try:
         with transaction.atomic():
-            if name == "shortlist":
-                # The quota guard counts the round's entries: serialise shortlisting per round.
+            if t.lock_round:
+                # Its guards count the round's entries (the quota): one such move per round at a time.
                 Round.objects.select_for_update().filter(pk=entry.round_id).first()
-            _refuse_unless_allowed(entry, name, user, comment, data)
+            _refuse_unless_allowed(entry, t, user, comment, data)
             source = entry.status
             method = getattr(entry, name)
             method(user=user, comment=comment, **data)
@@ -64,8 +62,8 @@ def perform(entry: Entry, name: str, user, comment: str = "", **data) -> Entry:
         raise TransitionRefused(STALE) from None
     except IntegrityError:
         _reload(entry)
-        if name == "certify":
-            raise TransitionRefused("证书编号已被使用，请更换后重试", ARTICLES["certify"]) from None
+        if t.conflict:
+            raise TransitionRefused(t.conflict, t.article) from None
         raise TransitionRefused(STALE) from None
     logger.info("entry %s: %s by user %s", entry.pk, name, getattr(user, "pk", None))
     return entry
@@ -93,21 +91,24 @@ def _loggable(value):
     return str(value)
 
 
+def log_data(name, source, target, comment, data=None, at=None) -> dict:
+    """What the history keeps of one move (Wagtail's audit log, action LOG_ACTION)."""
+    t = TRANSITIONS[name]
+    return {
+        "transition": name,
+        "label": t.label,
+        "from": source,
+        "to": target,
+        "comment": comment,
+        "article": t.article,
+        "data": {k: _loggable(v) for k, v in (data or {}).items() if k != "user"},
+        "at": (at or timezone.now()).isoformat(),
+    }
+
+
 def record(entry, name, user, source, comment, data, target=None):
     log(
-        instance=entry,
-        action=LOG_ACTION,
-        user=user,
-        data={
-            "transition": name,
-            "label": TRANSITION_LABELS[name],
-            "from": source,
-            "to": target or entry.status,
-            "comment": comment,
-            "article": ARTICLES.get(name, ""),
-            "data": {k: _loggable(v) for k, v in data.items() if k != "user"},
-            "at": timezone.now().isoformat(),
-        },
+        instance=entry, action=LOG_ACTION, user=user, data=log_data(name, source, target or entry.status, comment, data)
     )
 
 
@@ -120,11 +121,11 @@ def history(entry):
 def available(entry: Entry, user) -> list[tuple[str, bool, str]]:
     """Every transition leaving the entry's current state: (name, allowed, reason why not)."""
     result = []
-    for name in sorted(_transitions_from(entry), key=list(TRANSITION_LABELS).index):
-        if not roles.may_take(user, name, entry.status, entry.is_own_unit(user)):
+    for name in sorted(_transitions_from(entry), key=list(TRANSITIONS).index):
+        if not may_take(user, name, entry.status, entry.is_own_unit(user)):
             result.append((name, False, "您的角色无权进行此操作"))
             continue
-        refusal = guards.first_refusal(entry, name, include_submit=False)
+        refusal = TRANSITIONS[name].first_refusal(entry, include_submit=False)
         if refusal is not None:
             result.append(
                 (name, False, f"{refusal.reason}（{refusal.article}）" if refusal.article else refusal.reason)

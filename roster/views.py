@@ -14,10 +14,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from workflow import guards, roles
 from workflow.errors import CalendarUnknown, TransitionRefused
-from workflow.machine import ARTICLES, COMMENT_REQUIRED, TRANSITION_LABELS
-from workflow.states import BADGE_COLOURS, TITLED, Status
+from workflow.powers import may
+from workflow.states import BADGE_COLOURS, QUOTA_STATES, Status
+from workflow.transitions import TRANSITIONS
 
 from . import allowance, exports, paper, services, statistics
 from .forms import (
@@ -30,7 +30,7 @@ from .forms import (
     TrackingEvaluationForm,
 )
 from .models import AllowanceRun, Entry, EvidenceFile, Objection, RevocationEvidence, TrackingEvaluation
-from .permissions import sees_everything, sees_personal_numbers, visible_entries, visible_rounds
+from .permissions import visible_entries, visible_rounds
 
 S = Status
 
@@ -56,15 +56,16 @@ def entry_context(request, entry) -> dict:
     user = request.user
     moves = []
     for name, allowed, reason in services.available(entry, user):
+        t = TRANSITIONS[name]
         moves.append(
             {
                 "name": name,
-                "label": TRANSITION_LABELS[name],
+                "label": t.label,
                 "allowed": allowed,
                 "reason": reason,
-                "article": ARTICLES.get(name, ""),
+                "article": t.article,
                 "form": MoveForm(name, auto_id=f"id_{name}_%s") if allowed else None,
-                "comment_required": name in COMMENT_REQUIRED,
+                "comment_required": t.comment_required,
             }
         )
     try:
@@ -72,8 +73,11 @@ def entry_context(request, entry) -> dict:
         window_error = ""
     except CalendarUnknown as exc:
         window, window_error = None, str(exc)
-    office = sees_personal_numbers(user)
-    is_expert = roles.EXPERT in roles.user_roles(user) and entry.round.experts.filter(pk=user.pk).exists()
+    objections = list(entry.objections.all())
+    if may(user, "decide_objection", entry):
+        for o in objections:
+            if o.status == Objection.State.OPEN:
+                o.decision_form = ObjectionDecisionForm(auto_id=f"id_decide_{o.pk}_%s")
     return {
         "entry": entry,
         "badge_colour": BADGE_COLOURS.get(entry.status, "grey"),
@@ -84,19 +88,19 @@ def entry_context(request, entry) -> dict:
         "window_error": window_error,
         "history": services.history(entry).select_related("user"),
         "diagram": lifecycle_diagram(entry.status),
-        "objections": entry.objections.all(),
-        "objection_form": ObjectionForm() if can_add_objection(user, entry) else None,
-        "decision_form": ObjectionDecisionForm() if office else None,
-        "scores": entry.expert_scores.select_related("expert") if (office or is_expert) else [],
-        "score_form": ExpertScoreForm() if (is_expert and entry.status == S.QUALIFIED) else None,
-        "inspection_form": InspectionForm() if (office and entry.status == S.INSPECTION) else None,
-        "show_numbers": office,
-        "can_print_form": entry.is_own_unit(user),
+        "objections": objections,
+        "objection_form": ObjectionForm() if may(user, "add_objection", entry) else None,
+        "scores": entry.expert_scores.select_related("expert") if may(user, "see_scores", entry) else [],
+        "score_form": ExpertScoreForm() if may(user, "score", entry) else None,
+        "inspection_form": InspectionForm() if may(user, "record_inspection", entry) else None,
+        "show_numbers": may(user, "see_personal_numbers", entry),
+        "can_print_form": may(user, "print_application_form", entry),
+        "can_print_certificate": may(user, "print_certificate", entry),
         "evidence": entry.evidence_files.all(),
         "evaluations": entry.evaluations.all() if entry.term_start else [],
-        "evaluation_form": TrackingEvaluationForm() if (office and entry.status in EVALUATION_STATES) else None,
+        "evaluation_form": TrackingEvaluationForm() if may(user, "add_evaluation", entry) else None,
         "revocation_files": entry.revocation_files.all(),
-        "revocation_form": RevocationEvidenceForm() if can_add_revocation_evidence(user, entry) else None,
+        "revocation_form": RevocationEvidenceForm() if may(user, "add_revocation_files", entry) else None,
     }
 
 
@@ -106,7 +110,7 @@ def lifecycle_diagram(current: str) -> list[dict]:
     for t in Entry._meta.get_field("status").get_all_transitions(Entry):
         target = t.target
         targets = getattr(target, "allowed_states", None) or [target]
-        edges[t.source].append({"label": TRANSITION_LABELS.get(t.name, t.name), "name": t.name, "targets": targets})
+        edges[t.source].append({"label": TRANSITIONS[t.name].label, "name": t.name, "targets": targets})
     labels = dict(S.choices)
     rows = []
     for value, label in S.choices:
@@ -127,7 +131,7 @@ def lifecycle_diagram(current: str) -> list[dict]:
 @require_POST
 def entry_move(request, pk, name):
     entry = _entry_for(request, pk)
-    if name not in TRANSITION_LABELS:
+    if name not in TRANSITIONS:
         raise Http404
     form = MoveForm(name, request.POST)
     if not form.is_valid():
@@ -136,24 +140,16 @@ def entry_move(request, pk, name):
     try:
         services.perform(entry, name, request.user, comment=form.cleaned_data["comment"], **form.data_for_perform())
     except TransitionRefused as exc:
-        messages.error(request, f"未能{TRANSITION_LABELS[name]}：{exc}")
+        messages.error(request, f"未能{TRANSITIONS[name].label}：{exc}")
     else:
-        messages.success(request, f"已{TRANSITION_LABELS[name]}，当前状态：{entry.get_status_display()}")
+        messages.success(request, f"已{TRANSITIONS[name].label}，当前状态：{entry.get_status_display()}")
     return redirect(entry_url(entry))
-
-
-def can_add_objection(user, entry) -> bool:
-    if entry.status == S.DISTRICT_PUBLICITY:
-        return roles.may_take(user, "start_inspection", entry.status, entry.is_own_unit(user))
-    if entry.status == S.UNIT_PUBLICITY:
-        return roles.may_take(user, "submit", entry.status, entry.is_own_unit(user)) or sees_personal_numbers(user)
-    return False
 
 
 @require_POST
 def objection_add(request, pk):
     entry = _entry_for(request, pk)
-    if not can_add_objection(request.user, entry):
+    if not may(request.user, "add_objection", entry):
         raise PermissionDenied
     form = ObjectionForm(request.POST, request.FILES)
     if form.is_valid():
@@ -170,7 +166,7 @@ def objection_add(request, pk):
 @require_POST
 def objection_decide(request, pk, objection_pk):
     entry = _entry_for(request, pk)
-    if not sees_personal_numbers(request.user):
+    if not may(request.user, "decide_objection", entry):
         raise PermissionDenied
     objection = get_object_or_404(Objection, pk=objection_pk, entry=entry)
     form = ObjectionDecisionForm(request.POST)
@@ -192,9 +188,9 @@ def objection_decide(request, pk, objection_pk):
 def score_add(request, pk):
     entry = _entry_for(request, pk)
     user = request.user
-    if not (roles.EXPERT in roles.user_roles(user) and entry.round.experts.filter(pk=user.pk).exists()):
+    if not entry.is_assigned_expert(user):
         raise PermissionDenied
-    if entry.status != S.QUALIFIED:
+    if not may(user, "score", entry):
         messages.error(request, "只能对资格审查通过的申报进行评审（第九条第四项）。")
         return redirect(entry_url(entry))
     existing = entry.expert_scores.filter(expert=user).first()
@@ -212,7 +208,7 @@ def score_add(request, pk):
 @require_POST
 def inspection_record(request, pk):
     entry = _entry_for(request, pk)
-    if not (sees_personal_numbers(request.user) and entry.status == S.INSPECTION):
+    if not may(request.user, "record_inspection", entry):
         raise PermissionDenied
     form = InspectionForm(request.POST)
     if form.is_valid():
@@ -234,7 +230,7 @@ def evidence_download(request, file_pk):
 def round_review(request, pk):
     """Expert review results of a round: averages, ranking, preferred ages; shortlisting up to the quota."""
     round_ = get_object_or_404(visible_rounds(request.user), pk=pk)
-    if not sees_personal_numbers(request.user) and roles.LEADING_GROUP not in roles.user_roles(request.user):
+    if not may(request.user, "view_round_review"):
         raise PermissionDenied
     entries = (
         round_.entries.filter(status__in=[S.QUALIFIED, S.SHORTLISTED, S.NOT_SELECTED])
@@ -247,7 +243,7 @@ def round_review(request, pk):
     for rank, entry in enumerate(entries, start=1):
         age = entry.age_on_call_date
         rows.append({"rank": rank, "entry": entry, "age": age, "preferred": age <= rules.preferred_age})
-    taken = round_.entries.filter(status__in=guards.QUOTA_STATES).count()
+    taken = round_.entries.filter(status__in=QUOTA_STATES).count()
     return TemplateResponse(
         request,
         "roster/admin/round_review.html",
@@ -257,16 +253,15 @@ def round_review(request, pk):
 
 def traceability(request):
     """Each article with the guards and transitions that cite it, read from the guards themselves."""
-    if not sees_everything(request.user):
+    if not may(request.user, "view_traceability"):
         raise PermissionDenied
     articles = defaultdict(lambda: {"guards": [], "transitions": []})
-    for name, guard_list in guards.GUARDS.items():
-        for g in guard_list:
+    for t in TRANSITIONS.values():
+        for g in t.guards:
             articles[g.article]["guards"].append(
-                {"name": g.__name__, "doc": (g.__doc__ or "").strip(), "transition": TRANSITION_LABELS[name]}
+                {"name": g.__name__, "doc": (g.__doc__ or "").strip(), "transition": t.label}
             )
-    for name, article in ARTICLES.items():
-        articles[article]["transitions"].append({"name": name, "label": TRANSITION_LABELS[name]})
+        articles[t.article]["transitions"].append({"name": t.name, "label": t.label})
     ordered = sorted(articles.items(), key=lambda kv: _article_sort_key(kv[0]))
     return TemplateResponse(
         request, "roster/admin/traceability.html", {"articles": ordered, "page_title": "条款与规则对照"}
@@ -292,13 +287,11 @@ def _form_errors(request, form):
 
 # --- management (Art 10, 11, 14, 15) ---
 
-EVALUATION_STATES = {S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PENDING}
-
 
 @require_POST
 def evaluation_add(request, pk):
     entry = _entry_for(request, pk)
-    if not (sees_personal_numbers(request.user) and entry.status in EVALUATION_STATES):
+    if not may(request.user, "add_evaluation", entry):
         raise PermissionDenied
     form = TrackingEvaluationForm(request.POST, instance=TrackingEvaluation(entry=entry, evaluated_by=request.user))
     if form.is_valid():
@@ -309,16 +302,10 @@ def evaluation_add(request, pk):
     return redirect(entry_url(entry))
 
 
-def can_add_revocation_evidence(user, entry) -> bool:
-    return entry.status in {*TITLED, S.REVOCATION_PENDING} and roles.may_take(
-        user, "propose_revocation", S.ACTIVE, entry.is_own_unit(user)
-    )
-
-
 @require_POST
 def revocation_evidence_add(request, pk):
     entry = _entry_for(request, pk)
-    if not can_add_revocation_evidence(request.user, entry):
+    if not may(request.user, "add_revocation_files", entry):
         raise PermissionDenied
     form = RevocationEvidenceForm(request.POST, request.FILES, instance=RevocationEvidence(entry=entry))
     if form.is_valid():
@@ -355,30 +342,30 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def talent_pool_export(request):
     """Art 11: the roster as .xlsx; personal numbers only for the office."""
     user = request.user
-    if not (sees_everything(user) or roles.RECOMMENDER in roles.user_roles(user)):
+    if not may(user, "export_roster"):
         raise PermissionDenied
-    content = exports.talent_pool(visible_entries(user), with_numbers=sees_personal_numbers(user))
+    content = exports.talent_pool(visible_entries(user), with_numbers=may(user, "see_personal_numbers"))
     return _xlsx(content, f"市中首席技师名册-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def round_export(request, pk):
     round_ = get_object_or_404(visible_rounds(request.user), pk=pk)
     user = request.user
-    if not (sees_everything(user) or roles.RECOMMENDER in roles.user_roles(user)):
+    if not may(user, "export_roster"):
         raise PermissionDenied
-    content = exports.round_candidates(round_, visible_entries(user), with_numbers=sees_personal_numbers(user))
+    content = exports.round_candidates(round_, visible_entries(user), with_numbers=may(user, "see_personal_numbers"))
     return _xlsx(content, f"{round_.year}年度候选人.xlsx")
 
 
-def _allowance_access(user, action):
-    if not (user.is_superuser or user.has_perm(f"roster.{action}_allowancerun")):
+def _allowance_access(user, power):
+    if not may(user, power):
         raise PermissionDenied
 
 
 def allowance_runs(request):
-    _allowance_access(request.user, "view")
+    _allowance_access(request.user, "view_allowance")
     runs = AllowanceRun.objects.annotate(total=Sum("lines__amount"), people=Count("lines__entry", distinct=True))
-    can_compute = request.user.is_superuser or request.user.has_perm("roster.change_allowancerun")
+    can_compute = may(request.user, "compute_allowance")
     return TemplateResponse(
         request,
         "roster/admin/allowance_runs.html",
@@ -392,7 +379,7 @@ def allowance_runs(request):
 
 
 def allowance_run_detail(request, year):
-    _allowance_access(request.user, "view")
+    _allowance_access(request.user, "view_allowance")
     run = get_object_or_404(AllowanceRun, year=year)
     lines = run.lines.select_related("entry__person", "entry__unit", "entry__round")
     return TemplateResponse(
@@ -402,8 +389,8 @@ def allowance_run_detail(request, year):
             "run": run,
             "lines": lines,
             "total": run.total(),
-            "can_compute": not run.approved and request.user.has_perm("roster.change_allowancerun"),
-            "can_approve": not run.approved and request.user.has_perm("roster.approve_allowancerun"),
+            "can_compute": not run.approved and may(request.user, "compute_allowance"),
+            "can_approve": not run.approved and may(request.user, "approve_allowance"),
             "page_title": str(run),
         },
     )
@@ -411,7 +398,7 @@ def allowance_run_detail(request, year):
 
 @require_POST
 def allowance_compute(request):
-    _allowance_access(request.user, "change")
+    _allowance_access(request.user, "compute_allowance")
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
@@ -431,7 +418,7 @@ def allowance_compute(request):
 
 @require_POST
 def allowance_approve(request, year):
-    _allowance_access(request.user, "approve")
+    _allowance_access(request.user, "approve_allowance")
     run = get_object_or_404(AllowanceRun, year=year)
     try:
         allowance.approve_run(run, request.user)
@@ -443,14 +430,14 @@ def allowance_approve(request, year):
 
 
 def allowance_download(request, year):
-    _allowance_access(request.user, "download")
+    _allowance_access(request.user, "download_allowance")
     run = get_object_or_404(AllowanceRun, year=year)
     return _xlsx(allowance.run_workbook(run), f"市中首席技师{year}年度津贴发放表.xlsx")
 
 
 def statistics_view(request):
     """Charts by industry, level, age band and batch; ?download=<dimension>&population=<key> gives .xlsx."""
-    if not sees_everything(request.user):
+    if not may(request.user, "view_statistics"):
         raise PermissionDenied
     entries = visible_entries(request.user)
     dimension = request.GET.get("download")
@@ -486,13 +473,13 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
 
 def application_form_download(request, pk):
     entry = _entry_for(request, pk)
-    if not (sees_personal_numbers(request.user) or entry.is_own_unit(request.user)):
+    if not may(request.user, "print_application_form", entry):
         raise PermissionDenied
     return _docx(paper.application_form(entry), f"申报表-{entry.person.name}-{entry.round.year}.docx")
 
 
 def certificate_download(request, pk):
     entry = _entry_for(request, pk)
-    if not sees_personal_numbers(request.user) or not entry.certificate_number or entry.certificate_recalled:
+    if not may(request.user, "print_certificate", entry):
         raise PermissionDenied
     return _docx(paper.certificate(entry), f"证书-{entry.certificate_number}.docx")

@@ -14,18 +14,12 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from workflow import roles
+from workflow.powers import may
 from workflow.states import BADGE_COLOURS, Status
 
 from . import idnumber, views
 from .models import Entry, Person, Round, Unit
-from .permissions import (
-    VISIBLE,
-    RowPermissionPolicy,
-    sees_everything,
-    sees_personal_numbers,
-    visible_rounds,
-)
+from .permissions import VISIBLE, RowPermissionPolicy, visible_rounds
 from .services import LOG_ACTION
 
 
@@ -80,7 +74,7 @@ class PersonalNumberColumn(Column):
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         request = parent_context.get("request")
-        if not (request and sees_personal_numbers(request.user)):
+        if not (request and may(request.user, "see_personal_numbers")):
             context["value"] = self.masker(context["raw_value"] or "")
         return context
 
@@ -265,38 +259,35 @@ def roster_urls():
     ]
 
 
-class StaffOnlyMenuItem(MenuItem):
-    """Shown to those who see every row (the office and the leading group), as the views check."""
+class PowerMenuItem(MenuItem):
+    """Shown to those who hold the power its view checks (workflow.powers)."""
+
+    def __init__(self, *args, power, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.power = power
 
     def is_shown(self, request):
-        return sees_everything(request.user)
+        return may(request.user, self.power)
 
 
 @hooks.register("register_admin_menu_item")
 def traceability_menu_item():
-    return StaffOnlyMenuItem("条款与规则对照", reverse("roster_traceability"), icon_name="list-ul", order=260)
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, perm, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.perm = perm
-
-    def is_shown(self, request):
-        return request.user.is_superuser or request.user.has_perm(self.perm)
+    return PowerMenuItem(
+        "条款与规则对照", reverse("roster_traceability"), icon_name="list-ul", order=260, power="view_traceability"
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def allowance_menu_item():
-    return PermissionMenuItem(
-        "津贴发放", reverse("roster_allowance_runs"), icon_name="table", order=240, perm="roster.view_allowancerun"
+    return PowerMenuItem(
+        "津贴发放", reverse("roster_allowance_runs"), icon_name="table", order=240, power="view_allowance"
     )
 
 
 @hooks.register("register_admin_menu_item")
 def talent_pool_menu_item():
-    return PermissionMenuItem(
-        "导出首席技师名册", reverse("roster_talent_pool"), icon_name="download", order=245, perm="roster.view_entry"
+    return PowerMenuItem(
+        "导出首席技师名册", reverse("roster_talent_pool"), icon_name="download", order=245, power="export_roster"
     )
 
 
@@ -304,11 +295,12 @@ def talent_pool_menu_item():
 def roster_dashboard(request, panels):
     from .dashboard import RosterPanel
 
-    user = request.user
-    if user.is_superuser or roles.user_roles(user) - {roles.EDITOR, roles.FINANCE}:
+    if may(request.user, "see_dashboard"):
         panels.append(RosterPanel(request))
 
 
 @hooks.register("register_admin_menu_item")
 def statistics_menu_item():
-    return StaffOnlyMenuItem("统计分析", reverse("roster_statistics"), icon_name="table", order=255)
+    return PowerMenuItem(
+        "统计分析", reverse("roster_statistics"), icon_name="table", order=255, power="view_statistics"
+    )

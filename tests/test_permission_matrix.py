@@ -30,8 +30,8 @@ from roster.seeding import PDF_BYTES
 from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
 from workflow import roles
 from workflow.errors import TransitionRefused
-from workflow.roles import TRANSITION_ROLES
 from workflow.states import Status
+from workflow.transitions import TRANSITIONS
 
 S = Status
 pytestmark = pytest.mark.django_db
@@ -503,9 +503,9 @@ TRANSITION_ACTORS = (ANON, OWN, "other-unit recommender", OFFICE, EXPERT, LEADER
 
 
 def test_spec_table_covers_every_transition_and_agrees_with_the_code():
-    assert {name for name, _ in SPEC_TRANSITION_ROLES} == set(TRANSITION_ROLES)
+    assert {name for name, _ in SPEC_TRANSITION_ROLES} == set(TRANSITIONS)
     for (name, source), spec_roles in SPEC_TRANSITION_ROLES.items():
-        assert set(roles.roles_for(name, source)) == {ROLE_GROUP[r] for r in spec_roles}, (name, source)
+        assert set(TRANSITIONS[name].roles_from(source)) == {ROLE_GROUP[r] for r in spec_roles}, (name, source)
 
 
 def _legal_setup(name, source):

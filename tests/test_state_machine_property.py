@@ -20,8 +20,8 @@ from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFacto
 from tests.test_transitions import EDGES, SPEC_COMMENT_REQUIRED, link_district_notice, move_data, spec_roles
 from workflow import roles
 from workflow.errors import TransitionRefused
-from workflow.machine import TRANSITION_LABELS
 from workflow.states import NEGATIVE_STATES, QUOTA_STATES, TITLED, Status
+from workflow.transitions import TRANSITIONS
 
 S = Status
 QUOTA = 2
@@ -108,7 +108,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         if leaving and data.draw(LIKELY, label="legal name"):
             name = data.draw(st.sampled_from(forward if forward and data.draw(LIKELY) else leaving), label="name")
         else:
-            name = data.draw(st.sampled_from(list(TRANSITION_LABELS)), label="name")
+            name = data.draw(st.sampled_from(list(TRANSITIONS)), label="name")
         fitting = [k for k in ROLE_KEYS if (k if k != "office2" else "office") in spec_roles(before, name)]
         if fitting and data.draw(LIKELY, label="fitting role"):
             role = data.draw(st.sampled_from(fitting), label="role")

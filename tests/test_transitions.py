@@ -20,8 +20,8 @@ from roster.services import available, history, perform
 from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
 from workflow import roles
 from workflow.errors import TransitionRefused
-from workflow.machine import TRANSITION_LABELS
 from workflow.states import PRE_CERT, Status
+from workflow.transitions import TRANSITIONS
 
 S = Status
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -111,7 +111,7 @@ def spec_roles(state: str, name: str) -> set[str]:
     return {"office"}
 
 
-ALL_PAIRS = [(state, name) for state in S.values for name in TRANSITION_LABELS]
+ALL_PAIRS = [(state, name) for state in S.values for name in TRANSITIONS]
 LEGAL_PAIRS = sorted(EDGES)
 ILLEGAL_PAIRS = [pair for pair in ALL_PAIRS if pair not in EDGES]
 
@@ -256,13 +256,13 @@ def prepare(entry, state, name, request):
 def test_every_state_and_transition_name_of_the_spec_exists():
     spec_states = {s for pair in EDGES for s in (pair[0], EDGES[pair])}
     assert spec_states <= set(S.values)
-    assert {name for _, name in EDGES} == set(TRANSITION_LABELS)
+    assert {name for _, name in EDGES} == set(TRANSITIONS)
 
 
 @pytest.mark.parametrize("state,name", LEGAL_PAIRS, ids=[f"{s}-{n}" for s, n in LEGAL_PAIRS])
 def test_role_table_in_code_matches_spec(state, name):
     expected = {ROLE_NAMES[key] for key in spec_roles(state, name)}
-    assert set(roles.roles_for(name, state)) == expected
+    assert set(TRANSITIONS[name].roles_from(state)) == expected
 
 
 # ---------------------------------------------------------------------------------------------------

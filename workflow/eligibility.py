@@ -6,8 +6,6 @@ Works on any entry-like object (roster.Entry) through its attributes; it does no
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from .states import BLOCKING_STATES, Status
 
 PASS, FAIL, EXPLAIN, REVIEW = "通过", "不通过", "需说明", "待评审"
@@ -21,7 +19,8 @@ TITLE_KINDS = {"china_skill_award", "provincial_contributor", "skill_expert", "s
 ALLOWANCE_KIND = "state_council_allowance"
 RANK_LIMITS = {"national": 6, "provincial_1": 6, "provincial_2": 3, "city_1": 2, "city_2": 1}
 
-NARRATIVE_MIN, NARRATIVE_MAX = 500, 2000
+# "1000字左右" (Art 9(2)): a narrative under half or over twice the rule set's length only warns.
+NARRATIVE_MIN_SHARE, NARRATIVE_MAX_SHARE = 0.5, 2
 
 
 @dataclass(frozen=True)
@@ -184,11 +183,9 @@ def _materials(entry) -> Check:
         missing.append("证明材料")
     if missing:
         return Check("materials", "申报材料齐全", "第九条第二项", FAIL, "缺少：" + "、".join(missing))
-    length = len(entry.deeds.strip())
-    if length < NARRATIVE_MIN or length > NARRATIVE_MAX:
-        return Check("materials", "申报材料齐全", "第九条第二项", PASS, f"材料齐全；事迹材料{length}字，建议1000字左右")
+    length, target = len(entry.deeds.strip()), entry.round.rule_set.narrative_chars
+    if not target * NARRATIVE_MIN_SHARE <= length <= target * NARRATIVE_MAX_SHARE:
+        return Check(
+            "materials", "申报材料齐全", "第九条第二项", PASS, f"材料齐全；事迹材料{length}字，建议{target}字左右"
+        )
     return Check("materials", "申报材料齐全", "第九条第二项", PASS, f"材料齐全；事迹材料{length}字")
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

@@ -1,6 +1,6 @@
 """Guards: one small function per rule, each returning None (the move may happen) or a Refusal with a
-Chinese reason and the article it applies. `GUARDS` says which guards each transition runs; the admin,
-`available()`, django-fsm's `can_proceed` and the tests all read this one table.
+Chinese reason and the article it applies. workflow.transitions says which guards each move runs; the
+admin, `available()`, django-fsm's `can_proceed` and the tests all read that one declaration.
 
 Guards taking `data` check what the user submits with the move (dates, numbers, grounds); they run
 when the move is submitted, not when the list of available moves is drawn.
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from . import eligibility, workdays
 from .errors import CalendarUnknown
-from .states import QUOTA_STATES
+from .states import QUOTA_STATES, STOP_REASON_ARTICLES
 
 
 class Refusal(NamedTuple):
@@ -189,20 +189,18 @@ def announcement_recorded(entry, data):
 
 # --- management (Art 10, 14, 15) ---
 
-STOP_REASONS = {"left_post": "第十四条第二项", "moved_out": "第十四条第二项", "city_chief": "第十条"}
-
 
 @guard("第十四条第二项", on_submit=True)
 def stop_reason_valid(entry, data):
     """停止待遇须有原因（离开技能岗位、调往区外、被选拔为市首席技师）和生效日期。"""
     reason = data.get("reason")
-    if reason not in STOP_REASONS:
+    if reason not in STOP_REASON_ARTICLES:
         return "请选择停止待遇的原因：不再从事技能岗位工作、调往区外或被选拔为市首席技师"
     day = data.get("effective_date")
     if day is None:
-        return Refusal("请填写停止待遇的生效日期", STOP_REASONS[reason])
+        return Refusal("请填写停止待遇的生效日期", STOP_REASON_ARTICLES[reason])
     if day > _today() or (entry.announcement_date and day < entry.announcement_date):
-        return Refusal("生效日期须在名单公布日期与今天之间", STOP_REASONS[reason])
+        return Refusal("生效日期须在名单公布日期与今天之间", STOP_REASON_ARTICLES[reason])
 
 
 @guard("第四条")
@@ -245,39 +243,3 @@ def approver_is_not_proposer(entry, data):
     user = data.get("user")
     if user is not None and entry.revocation_proposed_by_id == user.pk:
         return "提出取消资格的人员不能同时批准（报经区选拔管理工作办公室批准）"
-
-
-GUARDS: dict[str, list] = {
-    "start_unit_publicity": [materials_complete, eligibility_checks_pass, consent_recorded, first_day_not_past],
-    "submit": [unit_publicity_ended, no_open_unit_objection],
-    "reject_after_unit_publicity": [unit_objection_upheld],
-    "resubmit": [materials_complete],
-    "shortlist": [expert_review_recorded, within_quota],
-    "start_district_publicity": [district_notice_live, unit_posting_recorded],
-    "start_inspection": [district_publicity_ended, no_open_district_objection],
-    "submit_to_leading_group": [inspection_without_objection, no_open_objection],
-    "certify": [announcement_recorded],
-    "stop_benefits": [stop_reason_valid],
-    "end_term": [term_due],
-    "propose_revocation": [revocation_ground_valid],
-    "approve_revocation": [approver_is_not_proposer],
-}
-
-
-def state_guards(name: str) -> list:
-    return [g for g in GUARDS.get(name, []) if not g.on_submit]
-
-
-def first_refusal(entry, name: str, data: dict | None = None, *, include_submit: bool = True) -> Refusal | None:
-    for g in GUARDS.get(name, []):
-        if g.on_submit and not include_submit:
-            continue
-        refusal = g(entry, data)
-        if refusal is not None:
-            return refusal
-    return None
-
-
-def conditions(name: str) -> list:
-    """django-fsm conditions for transition `name`: the same guards, as booleans."""
-    return [lambda instance, g=g: g(instance) is None for g in state_guards(name)]

@@ -78,3 +78,30 @@ BADGE_COLOURS = {
     **{s: "orange" for s in (S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PENDING)},
     **{s: "red" for s in NEGATIVE_STATES},
 }
+
+
+class InspectionResult(models.TextChoices):
+    PENDING = "", "未考察"
+    NO_OBJECTION = "no_objection", "无异议"
+    OBJECTION = "objection", "有异议"
+
+
+class StopReason(models.TextChoices):
+    """Why benefits stop (Art 14(2), Art 10); each cites its article."""
+
+    LEFT_POST = "left_post", "不再从事技能或技术岗位工作（第十四条第二项）"
+    MOVED_OUT = "moved_out", "调往区外（第十四条第二项）"
+    CITY_CHIEF = "city_chief", "被选拔为市首席技师（第十条）"
+
+
+STOP_REASON_ARTICLES = {
+    StopReason.LEFT_POST: "第十四条第二项",
+    StopReason.MOVED_OUT: "第十四条第二项",
+    StopReason.CITY_CHIEF: "第十条",
+}
+
+
+class TermEvaluation(models.TextChoices):
+    NONE = "", "未评估"
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
