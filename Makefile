@@ -18,7 +18,7 @@ $(VENV)/.dev: $(VENV) requirements-dev.txt
 	touch $@
 
 demo: $(VENV)
-	$(PY) manage.py migrate --noinput
+	@$(PY) manage.py migrate --noinput || { echo "迁移失败。若 db.sqlite3 是旧版本建立的开发数据库，请删除它后重新运行（演示数据会重新生成）。"; exit 1; }
 	$(PY) manage.py load_demo
 
 run: demo

@@ -248,9 +248,9 @@ def generate() -> dict:
 
 
 def _bare_page(home):
-    """The reference: a home.BarePage, which renders only its title."""
+    """The reference: a bench.BarePage, which renders only its title."""
+    from bench.models import BarePage
     from home.demo import publish
-    from home.models import BarePage
 
     return publish(home, BarePage(title="基准参照页", slug=BARE_SLUG))
 

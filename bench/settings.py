@@ -13,3 +13,5 @@ from portal.settings.production import *  # noqa: F403
 MEDIA_ROOT = Path(os.environ.get("BENCH_MEDIA_ROOT", MEDIA_ROOT))  # noqa: F405
 # BENCH_RATELIMIT=off measures certificate lookups themselves rather than the rate limiter's 429 answers.
 RATELIMIT_ENABLE = os.environ.get("BENCH_RATELIMIT", "on") != "off"
+# The reference page (bench.models.BarePage) exists only in the benchmark's database.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

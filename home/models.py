@@ -17,6 +17,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from workflow.articles import article as cite_article
+from workflow.articles import numeral
+from workflow.states import PublicityLevel
+
 from .search import segment
 
 DEMO_NOTE = "本页内容及其中人员、单位均为虚构，仅用于演示系统功能。"
@@ -99,7 +103,7 @@ class HomePage(SegmentedSearchMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("segmented_text")]
-    subpage_types = ["home.PolicyPage", "home.NoticeIndexPage", "home.RosterPage", "home.BarePage"]
+    subpage_types = ["home.PolicyPage", "home.NoticeIndexPage", "home.RosterPage"]
     max_count = 1
 
     class Meta:
@@ -151,18 +155,6 @@ class HomePage(SegmentedSearchMixin, Page):
         }
 
 
-class BarePage(Page):
-    """The benchmark's reference (bench/): a page that renders only its title, so the figures show
-    what Wagtail's routing and serving cost on their own. Editors cannot create it."""
-
-    is_creatable = False
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-
-    class Meta:
-        verbose_name = "基准参照页"
-
-
 class ParagraphList(blocks.ListBlock):
     def __init__(self, **kwargs):
         super().__init__(blocks.TextBlock(label="段落"), **kwargs)
@@ -186,18 +178,6 @@ class ChapterBlock(blocks.StructBlock):
     class Meta:
         label = "章"
         icon = "folder-open-inverse"
-
-
-CHINESE_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 17 → 十七, 21 → 二十一 (enough for chapter and article numbers)."""
-    if n < 10:
-        return CHINESE_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CHINESE_DIGITS[tens]
-    return head + "十" + (CHINESE_DIGITS[ones] if ones else "")
 
 
 class PolicyPage(RoutablePageMixin, SegmentedSearchMixin, Page):
@@ -307,12 +287,12 @@ class PolicyPage(RoutablePageMixin, SegmentedSearchMixin, Page):
             result.append(
                 {
                     "number": value["number"],
-                    "label": f"第{chinese_number(value['number'])}章",
+                    "label": f"第{numeral(value['number'])}章",
                     "title": value["title"],
                     "articles": [
                         {
                             "number": a["number"],
-                            "label": f"第{chinese_number(a['number'])}条",
+                            "label": cite_article(a["number"]),
                             "text": a["text"],
                             "items": list(a["items"]),
                         }
@@ -434,11 +414,6 @@ class CallNoticePage(NoticePage):
 
     class Meta:
         verbose_name = "申报通知"
-
-
-class PublicityLevel(models.TextChoices):
-    UNIT = "unit", "单位公示（第九条第二项）"
-    DISTRICT = "district", "区级公示（第九条第五项）"
 
 
 OBJECTIONS_PER_HOUR = "5/h"

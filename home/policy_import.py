@@ -13,13 +13,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from workflow.models import RuleSet
+from workflow import articles
 
 from .models import HomePage, PolicyPage
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 DOC_NUMBER = re.compile(r"^\S*〔\d{4}〕\d+号$")
-CN_NUM = "[一二三四五六七八九十百]+"
+CN_NUM = articles.NUMERAL
 CHAPTER = re.compile(rf"^第({CN_NUM})章[\s\u3000]+(.+)$")
 ARTICLE = re.compile(rf"^第({CN_NUM})条[\s\u3000]*(.*)$")
 ITEM = re.compile(rf"^（{CN_NUM}）")
@@ -30,21 +30,6 @@ VALID_UNTIL = re.compile(r"有效期至(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 class PolicyFormatError(ValueError):
     pass
-
-
-def cn_to_int(text: str) -> int:
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    total, current = 0, 0
-    for ch in text:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = digits[ch]
-    return total + current
 
 
 @dataclass
@@ -127,13 +112,13 @@ def _parse_body(doc: ParsedPolicy, lines: list[str]) -> None:
     chapter = article = None
     for line in lines:
         if m := CHAPTER.match(line):
-            chapter = {"number": cn_to_int(m.group(1)), "title": m.group(2).strip(), "articles": []}
+            chapter = {"number": articles.to_int(m.group(1)), "title": m.group(2).strip(), "articles": []}
             doc.chapters.append(chapter)
             article = None
         elif m := ARTICLE.match(line):
             if chapter is None:
                 raise PolicyFormatError(f"条文出现在任何章之前：{line[:20]}")
-            article = {"number": cn_to_int(m.group(1)), "text": m.group(2), "items": []}
+            article = {"number": articles.to_int(m.group(1)), "text": m.group(2), "items": []}
             chapter["articles"].append(article)
         elif article is None:
             raise PolicyFormatError(f"无法归入任何条的文字：{line[:20]}")
@@ -176,5 +161,4 @@ def import_policy(path: Path, publish_date: datetime.date | None = None, user=No
     if created:
         home.add_child(instance=page)
     page.save_revision(user=user, log_action=True).publish(user=user)
-    RuleSet.objects.filter(document_number=page.document_number).update(policy=page)
     return page, created

@@ -17,7 +17,7 @@ from wagtail.search import index
 from workflow import eligibility, roles
 from workflow.machine import EntryLifecycle
 from workflow.models import QualificationLevel
-from workflow.states import NEGATIVE_STATES, Status
+from workflow.states import NEGATIVE_STATES, PublicityLevel, Status
 
 from . import files, idnumber
 from .admin_forms import ScopedChoicesForm
@@ -243,18 +243,14 @@ class Round(models.Model):
 
     # --- pages on the portal (Art 9(1), 9(5)) ---
     def call_page(self):
-        from home.models import CallNoticePage
-
-        return CallNoticePage.objects.live().filter(round=self).order_by("first_published_at").first()
+        return self.call_pages.live().order_by("first_published_at").first()
 
     def is_open_for_entries(self) -> bool:
         """Art 9(1): the call, once published, opens the round until its deadline."""
         return self.call_page() is not None and timezone.localdate() <= self.application_deadline
 
     def district_notice(self):
-        from home.models import PublicityLevel, PublicityNoticePage
-
-        notices = PublicityNoticePage.objects.live().filter(round=self, level=PublicityLevel.DISTRICT)
+        notices = self.publicity_pages.live().filter(level=PublicityLevel.DISTRICT)
         return notices.order_by("first_published_at").first()
 
     def district_notice_is_live(self) -> bool:
@@ -339,7 +335,6 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
         verbose_name_plural = "申报记录"
         ordering = ["-round__year", "person__name"]
         constraints = [models.UniqueConstraint(fields=["person", "round"], name="one_entry_per_person_per_round")]
-        permissions = [("view_personal_numbers", "查看完整身份证号和电话")]
 
     def __str__(self):
         return f"{self.person.name}（{self.round}）"
@@ -528,9 +523,7 @@ def new_reference() -> str:
 class Objection(models.Model):
     """异议 raised during a publicity window (Art 9(2), 9(5))."""
 
-    class Window(models.TextChoices):
-        UNIT = "unit", "单位公示"
-        DISTRICT = "district", "区级公示"
+    Window = PublicityLevel
 
     class State(models.TextChoices):
         OPEN = "open", "待处理"

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from workflow import articles
 from workflow.errors import CalendarUnknown, TransitionRefused
 from workflow.powers import may
 from workflow.states import BADGE_COLOURS, QUOTA_STATES, Status
@@ -255,28 +256,17 @@ def traceability(request):
     """Each article with the guards and transitions that cite it, read from the guards themselves."""
     if not may(request.user, "view_traceability"):
         raise PermissionDenied
-    articles = defaultdict(lambda: {"guards": [], "transitions": []})
+    by_article = defaultdict(lambda: {"guards": [], "transitions": []})
     for t in TRANSITIONS.values():
         for g in t.guards:
-            articles[g.article]["guards"].append(
+            by_article[g.article]["guards"].append(
                 {"name": g.__name__, "doc": (g.__doc__ or "").strip(), "transition": t.label}
             )
-        articles[t.article]["transitions"].append({"name": t.name, "label": t.label})
-    ordered = sorted(articles.items(), key=lambda kv: _article_sort_key(kv[0]))
+        by_article[t.article]["transitions"].append({"name": t.name, "label": t.label})
+    ordered = sorted(by_article.items(), key=lambda kv: articles.sort_key(kv[0]))
     return TemplateResponse(
         request, "roster/admin/traceability.html", {"articles": ordered, "page_title": "条款与规则对照"}
     )
-
-
-def _article_sort_key(article: str):
-    import re
-
-    from home.policy_import import cn_to_int
-
-    m = re.match(r"第([一二三四五六七八九十]+)条(?:第([一二三四五六七八九十]+)项)?", article)
-    if not m:
-        return (999, 0, article)
-    return (cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0, article)
 
 
 def _form_errors(request, form):

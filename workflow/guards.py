@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from . import eligibility, workdays
+from . import articles, eligibility, workdays
 from .errors import CalendarUnknown
 from .states import QUOTA_STATES, STOP_REASON_ARTICLES
 
@@ -227,14 +227,14 @@ def revocation_ground_valid(entry, data):
         return "请选择第十五条所列的取消资格情形（第一至四项）"
     if ground not in REVOCATION_GROUNDS:
         return "请选择第十五条所列的取消资格情形（第一至四项）"
-    article = f"第十五条第{'一二三四'[ground - 1]}项"
+    article = articles.article(15, ground)
     fact_date = data.get("fact_date")
     if ground != 4 and fact_date is None:
         return Refusal("请填写事实发生日期", article)
     if fact_date and fact_date > _today():
         return Refusal("事实发生日期不能晚于今天", article)
     if ground in (1, 2) and not (entry.term_start <= fact_date <= entry.term_end):
-        return Refusal(f"第{'一二'[ground - 1]}项情形须发生在管理期内（{entry.term_start}至{entry.term_end}）", article)
+        return Refusal(f"{articles.item(ground)}情形须发生在管理期内（{entry.term_start}至{entry.term_end}）", article)
 
 
 @guard("第十五条", on_submit=True)

@@ -19,18 +19,11 @@ class QualificationLevel(models.IntegerChoices):
 
 
 class RuleSet(models.Model):
-    """The numbers of one revision of the measures (SPEC §2). Rounds keep the rule set they were opened under."""
+    """The numbers of one revision of the measures (SPEC §2). Rounds keep the rule set they were opened under.
+    Its policy page is the one with the same 文号 (home.PolicyPage.document_number)."""
 
     name = models.CharField("名称", max_length=100, unique=True)
     document_number = models.CharField("文号", max_length=60, unique=True)
-    policy = models.ForeignKey(
-        "home.PolicyPage",
-        verbose_name="政策文件页面",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="rule_sets",
-    )
     valid_from = models.DateField("施行日期")
     valid_until = models.DateField("有效期至", null=True, blank=True)
     max_selected = models.PositiveSmallIntegerField("每次选拔人数上限（第四条）", default=10)
@@ -49,7 +42,6 @@ class RuleSet(models.Model):
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("document_number")]),
-        FieldPanel("policy"),
         FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
         MultiFieldPanel(
             [

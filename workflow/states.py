@@ -105,3 +105,10 @@ class TermEvaluation(models.TextChoices):
     NONE = "", "未评估"
     PASS = "pass", "合格"
     FAIL = "fail", "不合格"
+
+
+class PublicityLevel(models.TextChoices):
+    """The two publicity windows of Art 9: at the recommending unit and at district level."""
+
+    UNIT = "unit", "单位公示（第九条第二项）"
+    DISTRICT = "district", "区级公示（第九条第五项）"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from django import forms
 
+from . import articles, roles
 from . import guards as g
-from . import roles
 from .roles import LEADING_GROUP, OFFICE, RECOMMENDER
 from .states import PRE_CERT, TITLED, Status, StopReason
 
@@ -85,7 +85,7 @@ def _recommender():
     return ((ANY, (RECOMMENDER,)),)
 
 
-_REVOCATION_GROUND_CHOICES = [(k, f"第{'一二三四'[k - 1]}项：{v}") for k, v in g.REVOCATION_GROUNDS.items()]
+_REVOCATION_GROUND_CHOICES = [(k, f"{articles.item(k)}：{v}") for k, v in g.REVOCATION_GROUNDS.items()]
 
 _TRANSITIONS = dict(
     # ----- selection at the unit (Art 8, 9(2)) -----

@@ -29,5 +29,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflow", "0001_initial")]
+    dependencies = [("workflow", "0002_roles")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,11 +1,9 @@
-"""Creates the role groups of SPEC §1 and the moderation workflow: an editor's page goes live only
-after the selection office approves it."""
+"""What editors and the office may do with pages, documents, images and the site settings, and the
+moderation workflow: an editor's page goes live only after the selection office approves it."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-ROLES = ["推荐单位经办人", "区选拔管理工作办公室", "评审专家", "区人才工作领导小组", "网站编辑", "财政"]
-ADMIN_ROLES = ROLES  # every role works in the admin (finance only downloads)
 WORKFLOW_NAME = "网站内容审核"
 TASK_NAME = "区选拔管理工作办公室审核"
 
@@ -33,12 +31,7 @@ def forwards(apps, schema_editor):
     WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
 
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
-    access_admin = perm(apps, "wagtailadmin", "access_admin")
-    for name in ADMIN_ROLES:
-        groups[name].permissions.add(access_admin)
-
-    editor, office = groups["网站编辑"], groups["区选拔管理工作办公室"]
+    editor, office = Group.objects.get(name="网站编辑"), Group.objects.get(name="区选拔管理工作办公室")
     media_perms = [
         perm(apps, "wagtaildocs", c) for c in ("add_document", "change_document", "choose_document")
     ] + [perm(apps, "wagtailimages", c) for c in ("add_image", "change_image", "choose_image")]
@@ -72,7 +65,8 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("home", "0001_initial"),
+        ("home", "0002_initial"),
+        ("workflow", "0002_roles"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtailadmin", "0006_formstate"),
         ("wagtaildocs", "0014_alter_document_file_size"),
