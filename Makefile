@@ -28,6 +28,7 @@ run: demo
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
 
 format: $(VENV)/.dev
