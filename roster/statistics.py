@@ -7,12 +7,12 @@ from django.db.models import Count
 
 from workflow.eligibility import age_on
 from workflow.models import QualificationLevel
-from workflow.states import PUBLIC_ROSTER_STATES, Status
+from workflow.states import CERTIFIED, Status
 
 from .models import Entry, Unit
 
 POPULATIONS = {
-    "chief": ("首席技师", lambda qs: qs.filter(status__in=[*PUBLIC_ROSTER_STATES, Status.TERM_ENDED])),
+    "chief": ("首席技师", lambda qs: qs.filter(status__in=CERTIFIED)),
     "candidates": ("候选人（已上报）", lambda qs: qs.exclude(status__in=[Status.DRAFT, Status.UNIT_PUBLICITY])),
 }
 AGE_BANDS = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import roles
 from .roles import EXPERT, FINANCE, LEADING_GROUP, OFFICE, RECOMMENDER
-from .states import TITLED, Status
+from .states import CERTIFIED, Status
 
 S = Status
 
@@ -35,7 +35,6 @@ class Power:
 
 
 ALL_ROWS = (OFFICE, LEADING_GROUP)
-CERTIFIED = (*TITLED, S.REVOCATION_PENDING)
 EVALUATION_STATES = (S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PENDING)
 
 POWERS: dict[str, Power] = {
@@ -62,12 +61,12 @@ POWERS: dict[str, Power] = {
     "add_evaluation": Power("记录跟踪评估", (Grant((OFFICE,), states=EVALUATION_STATES),)),
     "add_revocation_files": Power(
         "上传取消资格证明材料",
-        (Grant((OFFICE,), states=CERTIFIED), Grant((RECOMMENDER,), OWN_UNIT, states=CERTIFIED)),
+        (Grant((OFFICE,), states=tuple(CERTIFIED)), Grant((RECOMMENDER,), OWN_UNIT, states=tuple(CERTIFIED))),
     ),
     # --- documents and exports ---
     "export_roster": Power("导出名册与候选人", (Grant((*ALL_ROWS, RECOMMENDER)),)),
     "print_application_form": Power("打印申报表", (Grant((OFFICE,)), Grant((RECOMMENDER,), OWN_UNIT))),
-    "print_certificate": Power("打印证书", (Grant((OFFICE,), states=CERTIFIED),)),
+    "print_certificate": Power("打印证书", (Grant((OFFICE,), states=tuple(CERTIFIED)),)),
     # --- allowance runs (Art 10) ---
     "view_allowance": Power("查看津贴发放", (Grant((OFFICE, FINANCE)),)),
     "compute_allowance": Power("计算津贴发放", (Grant((OFFICE,)),)),

@@ -40,6 +40,8 @@ PRE_CERT = [
     S.GOVERNMENT_REVIEW,
 ]
 TITLED = [S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.TERM_PASSED]
+# Certified and not revoked: the title, or a pending proposal to revoke it.
+CERTIFIED = [*TITLED, S.REVOCATION_PENDING]
 # States that hold a place of the round's quota (Art 4): shortlisted and on the way to, or in, the title.
 QUOTA_STATES = [
     S.SHORTLISTED,

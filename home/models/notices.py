@@ -1,0 +1,257 @@
+"""通知公告 (SPEC §8): the section, and calls, publicity notices and results whose lists come from the roster."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home import chrome, public, public_forms
+from workflow import workdays
+from workflow.errors import CalendarUnknown
+from workflow.states import PublicityLevel
+
+from .base import DEMO_NOTE, SegmentedSearchMixin
+
+
+class NoticeIndexPage(Page):
+    intro = RichTextField("导语", blank=True, features=["bold", "link"])
+    per_page = 10
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.CallNoticePage", "home.PublicityNoticePage", "home.ResultsNoticePage"]
+
+    class Meta:
+        verbose_name = "通知公告栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = NoticePage.live_notices().child_of(self).order_by("-first_published_at", "-pk")
+        paginator = Paginator(notices, self.per_page)
+        page_obj = paginator.get_page(request.GET.get("page"))  # not a number: the first; too far: the last
+        context["page_obj"] = page_obj
+        context["notices"] = page_obj.object_list
+        return context
+
+
+class NoticePage(SegmentedSearchMixin, Page):
+    """What every notice has: a kind, a date, a summary and a body; concrete kinds add their fields."""
+
+    kind_label = "通知公告"
+
+    summary = models.TextField("摘要", blank=True, max_length=300)
+    body = RichTextField("正文", blank=True)
+    is_demo = models.BooleanField("演示数据", default=False, help_text="勾选后页面顶部显示“演示数据”提示。")
+
+    search_fields = Page.search_fields + [index.SearchField("segmented_text")]
+    parent_page_types = ["home.NoticeIndexPage"]
+    subpage_types: list[str] = []
+    base_panels = [FieldPanel("summary"), FieldPanel("body"), FieldPanel("is_demo")]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def live_notices(cls, private=None):
+        """Live public notices of every kind; `private` reuses a view-restriction filter already fetched."""
+        pages = Page.objects.live()
+        pages = pages.public() if private is None else pages.exclude(private)
+        return pages.type(CallNoticePage, PublicityNoticePage, ResultsNoticePage)
+
+    def search_text(self) -> str:
+        from django.utils.html import strip_tags
+
+        return "\n".join([self.title, self.summary, strip_tags(self.body)])
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["demo_note"] = DEMO_NOTE if self.is_demo else ""
+        return context
+
+
+DEFAULT_MATERIALS = (
+    "<ol><li>市中首席技师申报表；</li><li>1000字左右的事迹材料；</li>"
+    "<li>申报人职业资格证书、获奖情况、主要技术成果及相关证书等证明材料。</li></ol>"
+)
+
+
+class CallNoticePage(NoticePage):
+    """申报通知 (Art 9(1)): the call for a round's applications; publishing it opens the round."""
+
+    kind_label = "申报通知"
+
+    round = models.ForeignKey(
+        "roster.Round", verbose_name="评选批次", null=True, on_delete=models.PROTECT, related_name="call_pages"
+    )
+    materials = RichTextField("申报材料", default=DEFAULT_MATERIALS, help_text="第九条第二项规定的推荐材料。")
+    application_form = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="申报表下载",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("round"),
+        HelpPanel(content="评选年度、名额和申报截止日期取自所选评选批次；本通知发布后该批次开始受理申报。"),
+        *NoticePage.base_panels,
+        FieldPanel("materials"),
+        FieldPanel("application_form"),
+    ]
+
+    class Meta:
+        verbose_name = "申报通知"
+
+
+class PublicityNoticePage(RoutablePageMixin, NoticePage):
+    """公示: its candidate list is rendered from the roster entries in the window's state (SPEC §8)."""
+
+    kind_label = "公示"
+
+    round = models.ForeignKey(
+        "roster.Round", verbose_name="评选批次", null=True, on_delete=models.PROTECT, related_name="publicity_pages"
+    )
+    level = models.CharField("公示层级", max_length=10, choices=PublicityLevel.choices, default="district")
+    unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name="推荐单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="单位公示时选择推荐单位。",
+    )
+    objection_address = models.CharField("异议受理地址", max_length=200, blank=True)
+    objection_phone = models.CharField("异议受理电话", max_length=50, blank=True)
+    objection_email = models.EmailField("异议受理邮箱", blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("round"), FieldPanel("level"), FieldPanel("unit")]),
+        HelpPanel(
+            content="公示名单由名册中处于相应公示状态的申报自动生成；公示期自页面上线之日（当日零时前上线）或次日起计算工作日。"
+        ),
+        *NoticePage.base_panels,
+        MultiFieldPanel(
+            [FieldPanel("objection_address"), FieldPanel("objection_phone"), FieldPanel("objection_email")],
+            heading="异议受理",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "公示"
+
+    def clean(self):
+        super().clean()
+        if self.level == PublicityLevel.UNIT and not self.unit_id:
+            raise ValidationError({"unit": "单位公示须选择推荐单位。"})
+
+    # --- the list and the window, from the records ---
+    def candidates(self):
+        return public.publicity_candidates(self)
+
+    def working_days(self) -> int:
+        rules = self.round.rule_set
+        return rules.unit_publicity_days if self.level == PublicityLevel.UNIT else rules.district_publicity_days
+
+    def window_first_day(self) -> datetime.date | None:
+        """SPEC §3: the go-live date if the page was live for the whole day, else the next day."""
+        went_live = self.go_live_at or self.first_published_at
+        if not self.live or went_live is None:
+            return None
+        went_live = timezone.localtime(went_live)
+        day = went_live.date()
+        if went_live.time() != datetime.time(0, 0):
+            day += datetime.timedelta(days=1)
+        return day
+
+    def window(self, request=None) -> dict:
+        """The publicity window today. Asked for several times per request (the page, the form, the home
+        page); with a request, each worker walks the calendar once a day per content generation."""
+        today = timezone.localdate()
+        memo = self.__dict__.get("_window_memo")
+        if memo is None or memo[0] != today:
+            if request is None:
+                value = self._compute_window(today)
+            else:
+                value = chrome.remembered(request, ("window", self.pk, today), lambda: self._compute_window(today))
+            memo = self.__dict__["_window_memo"] = (today, value)
+        return memo[1]
+
+    def _compute_window(self, today: datetime.date) -> dict:
+        if not self.round_id:
+            return {"state": "none", "label": "未关联批次"}
+        first = self.window_first_day()
+        if self.level == PublicityLevel.UNIT:
+            starts = self.candidates().exclude(unit_publicity_start=None).values_list("unit_publicity_start", flat=True)
+            first = min(starts, default=first)
+        days = self.working_days()
+        try:
+            return {**workdays.window_status(first, days, today), "working_days": days}
+        except CalendarUnknown as exc:
+            return {"state": "unknown", "label": "无法计算", "error": str(exc)}
+
+    def accepts_objections(self) -> bool:
+        return self.live and self.window().get("state") == "open"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Lazy: a cached fragment of the template may not need the rows at all.
+        context["candidate_list"] = SimpleLazyObject(lambda: public.rows(self.candidates()))
+        context["window"] = self.window(request)
+        return context
+
+    # --- objections from the public (Art 9(2), 9(5)), on their own address so the notice stays cacheable ---
+    @path("")
+    def notice_route(self, request):
+        return self.render(request)
+
+    @path("objection/", name="objection")
+    def objection_route(self, request):
+        return public_forms.objection(self, request)
+
+    def objection_url(self) -> str:
+        return self.url + self.reverse_subpage("objection")
+
+
+class ResultsNoticePage(NoticePage):
+    """名单公布 (Art 9(6)): the certified entries of a round, from the roster."""
+
+    kind_label = "名单公布"
+
+    round = models.ForeignKey(
+        "roster.Round", verbose_name="评选批次", null=True, on_delete=models.PROTECT, related_name="results_pages"
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("round"),
+        HelpPanel(content="名单由名册中本批次已颁发证书的首席技师自动生成；被取消资格的不再列出。"),
+        *NoticePage.base_panels,
+    ]
+
+    class Meta:
+        verbose_name = "名单公布"
+
+    def results(self):
+        return public.announced_results(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Lazy: a cached fragment of the template may not need the rows at all.
+        results = SimpleLazyObject(
+            lambda: public.rows(self.results(), "certificate_number", "announcement_number", "announcement_date")
+        )
+        context["result_list"] = results
+        context["announcement"] = SimpleLazyObject(
+            lambda: (results[0]["announcement_number"], results[0]["announcement_date"]) if results else None
+        )
+        return context
