@@ -1,224 +1,27 @@
-"""The roster in the Wagtail admin: viewsets with filters, row-level limits, the entry page and its moves."""
+"""Registers the roster with Wagtail: viewsets, admin addresses, row rules, menus, history, dashboard."""
 
-import django_filters
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from workflow.powers import may
-from workflow.states import BADGE_COLOURS, Status
 
-from . import idnumber, views
+from . import admin_urls
+from .dashboard import RosterPanel
+from .history import TransitionFormatter
+from .menus import PowerMenuItem
 from .models import Entry, Person, Round, Unit
-from .permissions import VISIBLE, RowPermissionPolicy, visible_rounds
+from .permissions import RowPermissionPolicy
 from .services import LOG_ACTION
-
-
-@hooks.register("register_log_actions")
-def register_transition_action(actions):
-    @actions.register_action(LOG_ACTION)
-    class TransitionFormatter(LogFormatter):
-        label = "状态变更"
-
-        def format_message(self, log_entry):
-            data = log_entry.data or {}
-            text = f"{data.get('label', data.get('transition', ''))}：{data.get('from', '')} → {data.get('to', '')}"
-            if data.get("article"):
-                text += f"（{data['article']}）"
-            if data.get("comment"):
-                text += f"，说明：{data['comment']}"
-            return text
-
-
-class RowScoped:
-    """Object views answer 404 for rows the user may not see (SPEC §1: never another unit's record)."""
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        if not VISIBLE[self.model](self.request.user).filter(pk=obj.pk).exists():
-            raise Http404("没有这条记录，或您无权查看。")
-        return obj
-
-
-def scoped(view_class):
-    return type(f"Scoped{view_class.__name__}", (RowScoped, view_class), {})
-
-
-class ChangeScoped(RowScoped):
-    """Edit and delete only what the user may change now (the application only in draft and returned)."""
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        policy = RowPermissionPolicy(self.model)
-        if not policy.user_has_permission_for_instance(self.request.user, self.permission_required, obj):
-            raise PermissionDenied("当前状态下不能修改此记录（申报材料只能在草稿或退回补正状态下修改，第九条第二项）。")
-        return obj
-
-
-class PersonalNumberColumn(Column):
-    """Full numbers for the office; masked for everyone else."""
-
-    def __init__(self, name, masker, **kwargs):
-        super().__init__(name, **kwargs)
-        self.masker = masker
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        request = parent_context.get("request")
-        if not (request and may(request.user, "see_personal_numbers")):
-            context["value"] = self.masker(context["raw_value"] or "")
-        return context
-
-
-class StatusBadgeColumn(Column):
-    cell_template_name = "roster/admin/status_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["label"] = instance.get_status_display()
-        context["colour"] = BADGE_COLOURS.get(instance.status, "grey")
-        return context
-
-
-class RosterViewSet(SnippetViewSet):
-    """Row limits on every view of a roster model."""
-
-    edit_view_class = type("ScopedEditView", (ChangeScoped, snippet_views.EditView), {})
-    delete_view_class = type("ScopedDeleteView", (ChangeScoped, snippet_views.DeleteView), {})
-    history_view_class = scoped(snippet_views.HistoryView)
-    usage_view_class = scoped(snippet_views.UsageView)
-    inspect_view_class = scoped(snippet_views.InspectView)
-    copy_view_enabled = False
-
-    def get_queryset(self, request):
-        return VISIBLE[self.model](request.user, self.model._default_manager.all())
-
-
-class UnitViewSet(RosterViewSet):
-    model = Unit
-    icon = "group"
-    menu_label = "推荐单位"
-    list_display = ["name", "kind", "industry", "banned"]
-    list_filter = ["kind", "industry", "banned"]
-    search_fields = ["name"]
-    inspect_view_enabled = True
-
-
-class PersonViewSet(RosterViewSet):
-    model = Person
-    icon = "user"
-    menu_label = "技能人才"
-    list_display = [
-        "name",
-        "gender",
-        PersonalNumberColumn("id_number", idnumber.mask, label="居民身份证号"),
-        PersonalNumberColumn("phone", idnumber.mask_phone, label="联系电话"),
-        "unit",
-        "occupation",
-        "qualification_level",
-    ]
-    list_filter = ["unit", "qualification_level", "is_freelancer"]
-    search_fields = ["name"]
-    inspect_view_enabled = True
-    inspect_view_fields_exclude = ["id_number", "phone"]
-
-
-class RoundLinksColumn(Column):
-    cell_template_name = "roster/admin/round_links_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["review_url"] = reverse("roster_round_review", args=(instance.pk,))
-        context["export_url"] = reverse("roster_round_export", args=(instance.pk,))
-        return context
-
-
-class RoundViewSet(RosterViewSet):
-    model = Round
-    icon = "date"
-    menu_label = "评选批次"
-    list_display = [
-        "__str__",
-        "rule_set",
-        "quota",
-        "call_date",
-        "application_deadline",
-        RoundLinksColumn("links", label="评审与导出", accessor="pk"),
-    ]
-    inspect_view_enabled = True
-
-
-class EntryInspectView(RowScoped, snippet_views.InspectView):
-    template_name = "roster/admin/entry_inspect.html"
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        return Entry.objects.select_related("round__rule_set", "person", "unit").get(pk=obj.pk)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(views.entry_context(self.request, self.object))
-        return context
-
-
-def _visible_rounds(request):
-    return visible_rounds(request.user) if request else Round.objects.none()
-
-
-class EntryFilterSet(WagtailFilterSet):
-    """Filter choices limited to what the user may see."""
-
-    round = django_filters.ModelChoiceFilter(queryset=_visible_rounds, label="评选批次")
-    # A text filter: a list of every unit (a thousand and more) made each page slow to render and to use.
-    unit = django_filters.CharFilter(field_name="unit__name", lookup_expr="icontains", label="推荐单位名称包含")
-    status = django_filters.ChoiceFilter(choices=Status.choices, label="状态")
-
-    class Meta:
-        model = Entry
-        fields = ["round", "unit", "status"]
-
-
-class EntryViewSet(RosterViewSet):
-    model = Entry
-    icon = "form"
-    menu_label = "申报记录"
-    inspect_view_enabled = True
-    inspect_view_class = EntryInspectView
-    list_display = [
-        Column("person", label="申报人", accessor="person.name"),
-        "unit",
-        "round",
-        StatusBadgeColumn("status", label="状态"),
-        "updated_at",
-    ]
-    filterset_class = EntryFilterSet
-    # Plain database lookups across the relations (the search index does not span them).
-    search_fields = ["person__name", "unit__name"]
-    search_backend_name = None
-    list_per_page = 50
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "unit", "round")
-
+from .viewsets import RosterGroup
 
 for _model in (Entry, Person, Round, Unit):
     register_permission_policy(_model, RowPermissionPolicy(_model))
 
 
-class RosterGroup(ViewSetGroup):
-    menu_label = "首席技师名册"
-    menu_icon = "folder-open-inverse"
-    menu_order = 200
-    items = (EntryViewSet, PersonViewSet, UnitViewSet, RoundViewSet)
+@hooks.register("register_log_actions")
+def register_transition_action(actions):
+    actions.register_action(LOG_ACTION)(TransitionFormatter)
 
 
 @hooks.register("register_admin_viewset")
@@ -228,46 +31,7 @@ def register_roster():
 
 @hooks.register("register_admin_urls")
 def roster_urls():
-    return [
-        path("roster/entries/<int:pk>/move/<str:name>/", views.entry_move, name="roster_entry_move"),
-        path("roster/entries/<int:pk>/objections/", views.objection_add, name="roster_objection_add"),
-        path(
-            "roster/entries/<int:pk>/objections/<int:objection_pk>/decide/",
-            views.objection_decide,
-            name="roster_objection_decide",
-        ),
-        path("roster/entries/<int:pk>/scores/", views.score_add, name="roster_score_add"),
-        path("roster/entries/<int:pk>/inspection/", views.inspection_record, name="roster_inspection"),
-        path("roster/evidence/<int:file_pk>/", views.evidence_download, name="roster_evidence"),
-        path("roster/rounds/<int:pk>/review/", views.round_review, name="roster_round_review"),
-        path("roster/articles/", views.traceability, name="roster_traceability"),
-        path("roster/entries/<int:pk>/evaluations/", views.evaluation_add, name="roster_evaluation_add"),
-        path("roster/entries/<int:pk>/revocation-files/", views.revocation_evidence_add, name="roster_revocation_add"),
-        path(
-            "roster/revocation-files/<int:file_pk>/", views.revocation_evidence_download, name="roster_revocation_file"
-        ),
-        path("roster/export/talent-pool.xlsx", views.talent_pool_export, name="roster_talent_pool"),
-        path("roster/rounds/<int:pk>/export.xlsx", views.round_export, name="roster_round_export"),
-        path("roster/statistics/", views.statistics_view, name="roster_statistics"),
-        path("roster/entries/<int:pk>/application-form.docx", views.application_form_download, name="roster_form_docx"),
-        path("roster/entries/<int:pk>/certificate.docx", views.certificate_download, name="roster_certificate_docx"),
-        path("roster/allowance/", views.allowance_runs, name="roster_allowance_runs"),
-        path("roster/allowance/compute/", views.allowance_compute, name="roster_allowance_compute"),
-        path("roster/allowance/<int:year>/", views.allowance_run_detail, name="roster_allowance_run"),
-        path("roster/allowance/<int:year>/approve/", views.allowance_approve, name="roster_allowance_approve"),
-        path("roster/allowance/<int:year>/download.xlsx", views.allowance_download, name="roster_allowance_download"),
-    ]
-
-
-class PowerMenuItem(MenuItem):
-    """Shown to those who hold the power its view checks (workflow.powers)."""
-
-    def __init__(self, *args, power, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.power = power
-
-    def is_shown(self, request):
-        return may(request.user, self.power)
+    return [path("", include(admin_urls))]
 
 
 @hooks.register("register_admin_menu_item")
@@ -293,8 +57,6 @@ def talent_pool_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def roster_dashboard(request, panels):
-    from .dashboard import RosterPanel
-
     if may(request.user, "see_dashboard"):
         panels.append(RosterPanel(request))
 

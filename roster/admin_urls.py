@@ -1,0 +1,35 @@
+"""The roster's own admin addresses (mounted under /admin/ by roster.wagtail_hooks)."""
+
+from django.urls import path
+
+from .views import allowance, documents, entries, records, review
+
+urlpatterns = [
+    path("roster/entries/<int:pk>/move/<str:name>/", entries.entry_move, name="roster_entry_move"),
+    path("roster/entries/<int:pk>/objections/", records.objection_add, name="roster_objection_add"),
+    path(
+        "roster/entries/<int:pk>/objections/<int:objection_pk>/decide/",
+        records.objection_decide,
+        name="roster_objection_decide",
+    ),
+    path("roster/entries/<int:pk>/scores/", records.score_add, name="roster_score_add"),
+    path("roster/entries/<int:pk>/inspection/", records.inspection_record, name="roster_inspection"),
+    path("roster/evidence/<int:file_pk>/", documents.evidence_download, name="roster_evidence"),
+    path("roster/rounds/<int:pk>/review/", review.round_review, name="roster_round_review"),
+    path("roster/articles/", review.traceability, name="roster_traceability"),
+    path("roster/entries/<int:pk>/evaluations/", records.evaluation_add, name="roster_evaluation_add"),
+    path("roster/entries/<int:pk>/revocation-files/", records.revocation_evidence_add, name="roster_revocation_add"),
+    path(
+        "roster/revocation-files/<int:file_pk>/", documents.revocation_evidence_download, name="roster_revocation_file"
+    ),
+    path("roster/export/talent-pool.xlsx", documents.talent_pool_export, name="roster_talent_pool"),
+    path("roster/rounds/<int:pk>/export.xlsx", documents.round_export, name="roster_round_export"),
+    path("roster/statistics/", documents.statistics_view, name="roster_statistics"),
+    path("roster/entries/<int:pk>/application-form.docx", documents.application_form_download, name="roster_form_docx"),
+    path("roster/entries/<int:pk>/certificate.docx", documents.certificate_download, name="roster_certificate_docx"),
+    path("roster/allowance/", allowance.allowance_runs, name="roster_allowance_runs"),
+    path("roster/allowance/compute/", allowance.allowance_compute, name="roster_allowance_compute"),
+    path("roster/allowance/<int:year>/", allowance.allowance_run_detail, name="roster_allowance_run"),
+    path("roster/allowance/<int:year>/approve/", allowance.allowance_approve, name="roster_allowance_approve"),
+    path("roster/allowance/<int:year>/download.xlsx", allowance.allowance_download, name="roster_allowance_download"),
+]

@@ -1,0 +1,16 @@
+"""How a move reads in Wagtail's history views and reports (action roster.transition)."""
+
+from wagtail.log_actions import LogFormatter
+
+
+class TransitionFormatter(LogFormatter):
+    label = "状态变更"
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        text = f"{data.get('label', data.get('transition', ''))}：{data.get('from', '')} → {data.get('to', '')}"
+        if data.get("article"):
+            text += f"（{data['article']}）"
+        if data.get("comment"):
+            text += f"，说明：{data['comment']}"
+        return text

@@ -1,0 +1,116 @@
+"""Files staff download: private evidence, the filled 申报表 and the certificate (.docx), the exports
+(.xlsx) and the statistics."""
+
+import mimetypes
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from roster import exports, paper, statistics
+from roster.models import EvidenceFile, RevocationEvidence
+from roster.permissions import visible_entries, visible_rounds
+from workflow.powers import may
+
+from .common import entry_for
+
+
+def evidence_download(request, file_pk):
+    """Evidence is private: served only to users who may see the entry."""
+    evidence = get_object_or_404(EvidenceFile.objects.select_related("entry"), pk=file_pk)
+    entry_for(request, evidence.entry_id)
+    return _private_file(evidence.file, f"证明材料-{evidence.pk}")
+
+
+def revocation_evidence_download(request, file_pk):
+    evidence = get_object_or_404(RevocationEvidence, pk=file_pk)
+    entry_for(request, evidence.entry_id)
+    return _private_file(evidence.file, f"取消资格材料-{evidence.pk}")
+
+
+def _private_file(field_file, stem):
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    ext = field_file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        field_file.open("rb"), content_type=content_type, as_attachment=True, filename=f"{stem}.{ext}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=paper.DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def talent_pool_export(request):
+    """Art 11: the roster as .xlsx; personal numbers only for the office."""
+    user = request.user
+    if not may(user, "export_roster"):
+        raise PermissionDenied
+    content = exports.talent_pool(visible_entries(user), with_numbers=may(user, "see_personal_numbers"))
+    return xlsx_response(content, f"市中首席技师名册-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def round_export(request, pk):
+    round_ = get_object_or_404(visible_rounds(request.user), pk=pk)
+    user = request.user
+    if not may(user, "export_roster"):
+        raise PermissionDenied
+    content = exports.round_candidates(round_, visible_entries(user), with_numbers=may(user, "see_personal_numbers"))
+    return xlsx_response(content, f"{round_.year}年度候选人.xlsx")
+
+
+def statistics_view(request):
+    """Charts by industry, level, age band and batch; ?download=<dimension>&population=<key> gives .xlsx."""
+    if not may(request.user, "view_statistics"):
+        raise PermissionDenied
+    entries = visible_entries(request.user)
+    dimension = request.GET.get("download")
+    if dimension:
+        population = request.GET.get("population", "chief")
+        if dimension not in statistics.DIMENSIONS or population not in statistics.POPULATIONS:
+            raise Http404
+        rows = statistics.table(population, dimension, entries)
+        label = statistics.DIMENSIONS[dimension][0]
+        return xlsx_response(
+            statistics.workbook(population, dimension, rows),
+            f"统计-{statistics.POPULATIONS[population][0]}-{label}.xlsx",
+        )
+    populations = []
+    for key, (label, _) in statistics.POPULATIONS.items():
+        charts = []
+        for dim, (dim_label, _) in statistics.DIMENSIONS.items():
+            charts.append(
+                {"key": dim, "label": dim_label, "chart": statistics.chart(statistics.table(key, dim, entries))}
+            )
+        populations.append({"key": key, "label": label, "charts": charts})
+    return TemplateResponse(
+        request, "roster/admin/statistics.html", {"populations": populations, "page_title": "统计分析"}
+    )
+
+
+def application_form_download(request, pk):
+    entry = entry_for(request, pk)
+    if not may(request.user, "print_application_form", entry):
+        raise PermissionDenied
+    return _docx(paper.application_form(entry), f"申报表-{entry.person.name}-{entry.round.year}.docx")
+
+
+def certificate_download(request, pk):
+    entry = entry_for(request, pk)
+    if not may(request.user, "print_certificate", entry):
+        raise PermissionDenied
+    return _docx(paper.certificate(entry), f"证书-{entry.certificate_number}.docx")

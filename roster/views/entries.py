@@ -1,0 +1,124 @@
+"""The entry page (SPEC §9): status, the moves this user may take and why others are blocked, the
+checklist, the countdown, the records and the history; and taking a move."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from roster import services
+from roster.forms import (
+    ExpertScoreForm,
+    InspectionForm,
+    MoveForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    RevocationEvidenceForm,
+    TrackingEvaluationForm,
+)
+from roster.models import Entry, Objection
+from workflow.errors import CalendarUnknown, TransitionRefused
+from workflow.powers import may
+from workflow.states import BADGE_COLOURS, Status
+from workflow.transitions import TRANSITIONS
+
+from .common import entry_for, entry_url, form_errors
+
+S = Status
+
+
+def entry_context(request, entry) -> dict:
+    """Everything the entry page shows: badge, moves, checklist, countdown, records, history, diagram."""
+    user = request.user
+    moves = []
+    for name, allowed, reason in services.available(entry, user):
+        t = TRANSITIONS[name]
+        moves.append(
+            {
+                "name": name,
+                "label": t.label,
+                "allowed": allowed,
+                "reason": reason,
+                "article": t.article,
+                "form": MoveForm(name, auto_id=f"id_{name}_%s") if allowed else None,
+                "comment_required": t.comment_required,
+            }
+        )
+    try:
+        window = entry.publicity_window()
+        window_error = ""
+    except CalendarUnknown as exc:
+        window, window_error = None, str(exc)
+    objections = list(entry.objections.all())
+    if may(user, "decide_objection", entry):
+        for o in objections:
+            if o.status == Objection.State.OPEN:
+                o.decision_form = ObjectionDecisionForm(auto_id=f"id_decide_{o.pk}_%s")
+    return {
+        "entry": entry,
+        "badge_colour": BADGE_COLOURS.get(entry.status, "grey"),
+        "moves": [m for m in moves if m["allowed"]],
+        "blocked_moves": [m for m in moves if not m["allowed"]],
+        "checklist": entry.checklist(),
+        "window": window,
+        "window_error": window_error,
+        "history": services.history(entry).select_related("user"),
+        "diagram": lifecycle_diagram(entry.status),
+        "objections": objections,
+        "objection_form": ObjectionForm() if may(user, "add_objection", entry) else None,
+        "scores": entry.expert_scores.select_related("expert") if may(user, "see_scores", entry) else [],
+        "score_form": ExpertScoreForm() if may(user, "score", entry) else None,
+        "inspection_form": InspectionForm() if may(user, "record_inspection", entry) else None,
+        "show_numbers": may(user, "see_personal_numbers", entry),
+        "can_print_form": may(user, "print_application_form", entry),
+        "can_print_certificate": may(user, "print_certificate", entry),
+        "evidence": entry.evidence_files.all(),
+        "evaluations": entry.evaluations.all() if entry.term_start else [],
+        "evaluation_form": TrackingEvaluationForm() if may(user, "add_evaluation", entry) else None,
+        "revocation_files": entry.revocation_files.all(),
+        "revocation_form": RevocationEvidenceForm() if may(user, "add_revocation_files", entry) else None,
+    }
+
+
+def lifecycle_diagram(current: str) -> list[dict]:
+    """The states in lifecycle order with their outgoing moves, drawn from the transitions themselves."""
+    edges = defaultdict(list)
+    for t in Entry._meta.get_field("status").get_all_transitions(Entry):
+        target = t.target
+        targets = getattr(target, "allowed_states", None) or [target]
+        edges[t.source].append({"label": TRANSITIONS[t.name].label, "name": t.name, "targets": targets})
+    labels = dict(S.choices)
+    rows = []
+    for value, label in S.choices:
+        rows.append(
+            {
+                "state": value,
+                "label": label,
+                "current": value == current,
+                "colour": BADGE_COLOURS.get(value, "grey"),
+                "edges": [
+                    {**e, "target_labels": "、".join(labels.get(x, x) for x in e["targets"])} for e in edges[value]
+                ],
+            }
+        )
+    return rows
+
+
+@require_POST
+def entry_move(request, pk, name):
+    entry = entry_for(request, pk)
+    if name not in TRANSITIONS:
+        raise Http404
+    form = MoveForm(name, request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(entry_url(entry))
+    try:
+        services.perform(entry, name, request.user, comment=form.cleaned_data["comment"], **form.data_for_perform())
+    except TransitionRefused as exc:
+        messages.error(request, f"未能{TRANSITIONS[name].label}：{exc}")
+    else:
+        messages.success(request, f"已{TRANSITIONS[name].label}，当前状态：{entry.get_status_display()}")
+    return redirect(entry_url(entry))

@@ -1,0 +1,127 @@
+"""Records staff add to an entry along the way (SPEC §6): objections, expert scores, the inspection,
+tracking evaluations and revocation files; never by editing the application."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from roster.forms import (
+    ExpertScoreForm,
+    InspectionForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    RevocationEvidenceForm,
+    TrackingEvaluationForm,
+)
+from roster.models import Entry, Objection, RevocationEvidence, TrackingEvaluation
+from workflow.powers import may
+from workflow.states import Status
+
+from .common import entry_for, entry_url, form_errors
+
+S = Status
+
+
+@require_POST
+def objection_add(request, pk):
+    entry = entry_for(request, pk)
+    if not may(request.user, "add_objection", entry):
+        raise PermissionDenied
+    form = ObjectionForm(request.POST, request.FILES)
+    if form.is_valid():
+        objection = form.save(commit=False)
+        objection.entry = entry
+        objection.window = "district" if entry.status == S.DISTRICT_PUBLICITY else "unit"
+        objection.save()
+        messages.success(request, f"已登记异议，受理编号 {objection.reference}")
+    else:
+        form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def objection_decide(request, pk, objection_pk):
+    entry = entry_for(request, pk)
+    if not may(request.user, "decide_objection", entry):
+        raise PermissionDenied
+    objection = get_object_or_404(Objection, pk=objection_pk, entry=entry)
+    form = ObjectionDecisionForm(request.POST)
+    if objection.status != Objection.State.OPEN:
+        messages.error(request, "该异议已处理，不能再次处理。")
+    elif form.is_valid():
+        objection.status = form.cleaned_data["status"]
+        objection.finding = form.cleaned_data["finding"]
+        objection.decided_by = request.user
+        objection.decided_at = timezone.now()
+        objection.save()
+        messages.success(request, f"异议 {objection.reference} 已处理：{objection.get_status_display()}")
+    else:
+        form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def score_add(request, pk):
+    entry = entry_for(request, pk)
+    user = request.user
+    if not entry.is_assigned_expert(user):
+        raise PermissionDenied
+    if not may(user, "score", entry):
+        messages.error(request, "只能对资格审查通过的申报进行评审（第九条第四项）。")
+        return redirect(entry_url(entry))
+    existing = entry.expert_scores.filter(expert=user).first()
+    form = ExpertScoreForm(request.POST, instance=existing)
+    if form.is_valid():
+        score = form.save(commit=False)
+        score.entry, score.expert = entry, user
+        score.save()
+        messages.success(request, "评审意见已保存。")
+    else:
+        form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def inspection_record(request, pk):
+    entry = entry_for(request, pk)
+    if not may(request.user, "record_inspection", entry):
+        raise PermissionDenied
+    form = InspectionForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            Entry.objects.filter(pk=entry.pk, status=S.INSPECTION).update(**form.cleaned_data)
+        messages.success(request, "实地考察结果已记录。")
+    else:
+        form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def evaluation_add(request, pk):
+    entry = entry_for(request, pk)
+    if not may(request.user, "add_evaluation", entry):
+        raise PermissionDenied
+    form = TrackingEvaluationForm(request.POST, instance=TrackingEvaluation(entry=entry, evaluated_by=request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{form.instance.year}年度跟踪评估已记录：{form.instance.get_result_display()}")
+    else:
+        form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def revocation_evidence_add(request, pk):
+    entry = entry_for(request, pk)
+    if not may(request.user, "add_revocation_files", entry):
+        raise PermissionDenied
+    form = RevocationEvidenceForm(request.POST, request.FILES, instance=RevocationEvidence(entry=entry))
+    if form.is_valid():
+        form.save()
+        messages.success(request, "取消资格证明材料已上传。")
+    else:
+        form_errors(request, form)
+    return redirect(entry_url(entry))

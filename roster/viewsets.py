@@ -1,0 +1,197 @@
+"""The roster in the Wagtail admin: viewsets with filters and row-level limits, and the entry page."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from workflow.powers import may
+from workflow.states import BADGE_COLOURS, Status
+
+from . import idnumber
+from .models import Entry, Person, Round, Unit
+from .permissions import VISIBLE, RowPermissionPolicy, visible_rounds
+from .views.entries import entry_context
+
+
+class RowScoped:
+    """Object views answer 404 for rows the user may not see (SPEC §1: never another unit's record)."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not VISIBLE[self.model](self.request.user).filter(pk=obj.pk).exists():
+            raise Http404("没有这条记录，或您无权查看。")
+        return obj
+
+
+def scoped(view_class):
+    return type(f"Scoped{view_class.__name__}", (RowScoped, view_class), {})
+
+
+class ChangeScoped(RowScoped):
+    """Edit and delete only what the user may change now (the application only in draft and returned)."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy = RowPermissionPolicy(self.model)
+        if not policy.user_has_permission_for_instance(self.request.user, self.permission_required, obj):
+            raise PermissionDenied("当前状态下不能修改此记录（申报材料只能在草稿或退回补正状态下修改，第九条第二项）。")
+        return obj
+
+
+class PersonalNumberColumn(Column):
+    """Full numbers for the office; masked for everyone else."""
+
+    def __init__(self, name, masker, **kwargs):
+        super().__init__(name, **kwargs)
+        self.masker = masker
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if not (request and may(request.user, "see_personal_numbers")):
+            context["value"] = self.masker(context["raw_value"] or "")
+        return context
+
+
+class StatusBadgeColumn(Column):
+    cell_template_name = "roster/admin/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["label"] = instance.get_status_display()
+        context["colour"] = BADGE_COLOURS.get(instance.status, "grey")
+        return context
+
+
+class RosterViewSet(SnippetViewSet):
+    """Row limits on every view of a roster model."""
+
+    edit_view_class = type("ScopedEditView", (ChangeScoped, snippet_views.EditView), {})
+    delete_view_class = type("ScopedDeleteView", (ChangeScoped, snippet_views.DeleteView), {})
+    history_view_class = scoped(snippet_views.HistoryView)
+    usage_view_class = scoped(snippet_views.UsageView)
+    inspect_view_class = scoped(snippet_views.InspectView)
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return VISIBLE[self.model](request.user, self.model._default_manager.all())
+
+
+class UnitViewSet(RosterViewSet):
+    model = Unit
+    icon = "group"
+    menu_label = "推荐单位"
+    list_display = ["name", "kind", "industry", "banned"]
+    list_filter = ["kind", "industry", "banned"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+
+
+class PersonViewSet(RosterViewSet):
+    model = Person
+    icon = "user"
+    menu_label = "技能人才"
+    list_display = [
+        "name",
+        "gender",
+        PersonalNumberColumn("id_number", idnumber.mask, label="居民身份证号"),
+        PersonalNumberColumn("phone", idnumber.mask_phone, label="联系电话"),
+        "unit",
+        "occupation",
+        "qualification_level",
+    ]
+    list_filter = ["unit", "qualification_level", "is_freelancer"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+    inspect_view_fields_exclude = ["id_number", "phone"]
+
+
+class RoundLinksColumn(Column):
+    cell_template_name = "roster/admin/round_links_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["review_url"] = reverse("roster_round_review", args=(instance.pk,))
+        context["export_url"] = reverse("roster_round_export", args=(instance.pk,))
+        return context
+
+
+class RoundViewSet(RosterViewSet):
+    model = Round
+    icon = "date"
+    menu_label = "评选批次"
+    list_display = [
+        "__str__",
+        "rule_set",
+        "quota",
+        "call_date",
+        "application_deadline",
+        RoundLinksColumn("links", label="评审与导出", accessor="pk"),
+    ]
+    inspect_view_enabled = True
+
+
+class EntryInspectView(RowScoped, snippet_views.InspectView):
+    template_name = "roster/admin/entry_inspect.html"
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        return Entry.objects.select_related("round__rule_set", "person", "unit").get(pk=obj.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(entry_context(self.request, self.object))
+        return context
+
+
+def _visible_rounds(request):
+    return visible_rounds(request.user) if request else Round.objects.none()
+
+
+class EntryFilterSet(WagtailFilterSet):
+    """Filter choices limited to what the user may see."""
+
+    round = django_filters.ModelChoiceFilter(queryset=_visible_rounds, label="评选批次")
+    # A text filter: a list of every unit (a thousand and more) made each page slow to render and to use.
+    unit = django_filters.CharFilter(field_name="unit__name", lookup_expr="icontains", label="推荐单位名称包含")
+    status = django_filters.ChoiceFilter(choices=Status.choices, label="状态")
+
+    class Meta:
+        model = Entry
+        fields = ["round", "unit", "status"]
+
+
+class EntryViewSet(RosterViewSet):
+    model = Entry
+    icon = "form"
+    menu_label = "申报记录"
+    inspect_view_enabled = True
+    inspect_view_class = EntryInspectView
+    list_display = [
+        Column("person", label="申报人", accessor="person.name"),
+        "unit",
+        "round",
+        StatusBadgeColumn("status", label="状态"),
+        "updated_at",
+    ]
+    filterset_class = EntryFilterSet
+    # Plain database lookups across the relations (the search index does not span them).
+    search_fields = ["person__name", "unit__name"]
+    search_backend_name = None
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "unit", "round")
+
+
+class RosterGroup(ViewSetGroup):
+    menu_label = "首席技师名册"
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (EntryViewSet, PersonViewSet, UnitViewSet, RoundViewSet)
