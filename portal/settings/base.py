@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "home",
     "workflow",
     "roster",
+    "sitebackup",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roster import backup
+from sitebackup import backup
 
 
 class Command(BaseCommand):
