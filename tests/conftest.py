@@ -47,6 +47,51 @@ def office2(db):
 
 
 @pytest.fixture
+def expert(db):
+    """A 评审专家 (not yet assigned to any round)."""
+    from tests.factories import UserFactory
+    from workflow import roles
+
+    return UserFactory(role=roles.EXPERT)
+
+
+@pytest.fixture
+def leader(db):
+    """A member of the 区人才工作领导小组."""
+    from tests.factories import UserFactory
+    from workflow import roles
+
+    return UserFactory(role=roles.LEADING_GROUP)
+
+
+@pytest.fixture
+def editor(db):
+    """A 网站编辑."""
+    from tests.factories import UserFactory
+    from workflow import roles
+
+    return UserFactory(role=roles.EDITOR)
+
+
+@pytest.fixture
+def finance(db):
+    """A member of 财政 (downloads approved allowance runs)."""
+    from tests.factories import UserFactory
+    from workflow import roles
+
+    return UserFactory(role=roles.FINANCE)
+
+
+@pytest.fixture
+def recommender(db):
+    """A 推荐单位经办人 of a unit of its own (`recommender.staff_profile.unit`)."""
+    from tests.factories import UnitFactory, UserFactory
+    from workflow import roles
+
+    return UserFactory(role=roles.RECOMMENDER, unit=UnitFactory())
+
+
+@pytest.fixture
 def demo_site(db):
     """The demo site as `make demo` builds it: home, notices and the imported 2020 policy."""
     from django.core.management import call_command

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from roster import idnumber
 from roster.models import (
     Entry,
+    ExpertScore,
+    Objection,
     Person,
     Round,
     StaffProfile,
@@ -126,6 +128,45 @@ class EntryFactory(factory.django.DjangoModelFactory):
         add_application_parts(entry)
         add_state_records(entry, status, steps, make_user=lambda role: UserFactory(role=role))
         return entry
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    """An objection during the unit window, open; `status="upheld"` or `"dismissed"` comes with a finding."""
+
+    class Meta:
+        model = Objection
+
+    entry = factory.SubFactory(EntryFactory, status=S.UNIT_PUBLICITY)
+    window = Objection.Window.UNIT
+    submitter_name = "张三"
+    submitter_contact = "13900000000"
+    facts = "反映获奖证书存疑，请予核实。"
+    status = Objection.State.OPEN
+    finding = factory.LazyAttribute(
+        lambda o: {"upheld": "经核实，异议成立", "dismissed": "经核实，异议不成立"}.get(o.status, "")
+    )
+
+
+class ExpertScoreFactory(factory.django.DjangoModelFactory):
+    """An expert's score with a finding on each of Art 7(1)–(4), by an expert assigned to the entry's round."""
+
+    class Meta:
+        model = ExpertScore
+
+    entry = factory.SubFactory(EntryFactory, status=S.QUALIFIED)
+    expert = factory.LazyAttribute(lambda o: UserFactory(role=roles.EXPERT))
+    score = 90
+    finding_ethics = "职业道德良好"
+    finding_skill = "技能水平领先"
+    finding_innovation = "有革新成果"
+    finding_mentoring = "带徒成效突出"
+    opinion = "同意列为建议人选"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        score = super()._create(model_class, *args, **kwargs)
+        score.entry.round.experts.add(score.expert)
+        return score
 
 
 def objection_data(entry, **extra):

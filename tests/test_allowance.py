@@ -20,7 +20,6 @@ from roster.models import AllowanceLine, AllowanceRun, Entry, TrackingEvaluation
 from roster.services import perform
 from tests.clock import NOW, on
 from tests.factories import EntryFactory, RoundFactory, UserFactory
-from workflow import roles
 from workflow.states import Status
 
 S = Status
@@ -272,11 +271,6 @@ def test_run_workbook_has_a_row_per_line_and_a_totals_row(two_entries, office):
 # ---------------------------------------------------------------------------------------------------
 # HTTP: finance reads and downloads; the office computes and approves
 # ---------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def finance(db):
-    return UserFactory(role=roles.FINANCE)
 
 
 def test_finance_lists_runs_and_downloads_the_workbook(two_entries, office, finance, client):

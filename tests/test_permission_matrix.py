@@ -27,7 +27,8 @@ from roster.models import (
     TrackingEvaluation,
 )
 from roster.seeding import PDF_BYTES
-from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
+from tests import spec
+from tests.factories import EntryFactory, ObjectionFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
 from workflow import roles
 from workflow.errors import TransitionRefused
 from workflow.states import Status
@@ -458,45 +459,49 @@ def test_recommender_never_reaches_another_units_records_by_id(client):
 # Every transition × role through roster.services.perform
 # ---------------------------------------------------------------------------------------------------
 
-# SPEC §6 "Who may take each transition", written out: (transition, source) → roles. "own" marks the
-# recommender of the entry's own unit.
-OWN = "own-unit recommender"
+# The (transition, source) pairs the matrix drives, each against every actor; who may take them comes
+# from the one SPEC oracle (tests.spec). OWN is the recommender of the entry's own unit.
+OWN = spec.OWN
+MATRIX_PAIRS = [
+    ("start_unit_publicity", S.DRAFT),
+    ("submit", S.UNIT_PUBLICITY),
+    ("reject_after_unit_publicity", S.UNIT_PUBLICITY),
+    ("resubmit", S.RETURNED),
+    ("withdraw", S.DRAFT),
+    ("withdraw", S.RETURNED),
+    ("withdraw", S.UNIT_PUBLICITY),
+    ("withdraw", S.SUBMITTED),
+    ("withdraw", S.INSPECTION),
+    ("pass_qualification", S.SUBMITTED),
+    ("return_for_correction", S.SUBMITTED),
+    ("fail_qualification", S.SUBMITTED),
+    ("disqualify_for_fraud", S.SUBMITTED),
+    ("disqualify_for_fraud", S.GOVERNMENT_REVIEW),
+    ("shortlist", S.QUALIFIED),
+    ("not_shortlist", S.QUALIFIED),
+    ("start_district_publicity", S.SHORTLISTED),
+    ("start_inspection", S.DISTRICT_PUBLICITY),
+    ("reject", S.DISTRICT_PUBLICITY),
+    ("reject", S.INSPECTION),
+    ("reject", S.LEADING_GROUP_REVIEW),
+    ("reject", S.GOVERNMENT_REVIEW),
+    ("submit_to_leading_group", S.INSPECTION),
+    ("submit_to_government", S.LEADING_GROUP_REVIEW),
+    ("certify", S.GOVERNMENT_REVIEW),
+    ("stop_benefits", S.ACTIVE),
+    ("resume_benefits", S.BENEFITS_STOPPED),
+    ("end_term", S.ACTIVE),
+    ("end_term", S.BENEFITS_STOPPED),
+    ("pass_term_evaluation", S.TERM_ENDED),
+    ("fail_term_evaluation", S.TERM_ENDED),
+    ("propose_revocation", S.ACTIVE),
+    ("propose_revocation", S.TERM_PASSED),
+    ("approve_revocation", S.REVOCATION_PENDING),
+    ("dismiss_revocation", S.REVOCATION_PENDING),
+]
+MATRIX_KEY = {roles.OFFICE: OFFICE, roles.LEADING_GROUP: LEADER, spec.OWN: OWN}
 SPEC_TRANSITION_ROLES = {
-    ("start_unit_publicity", S.DRAFT): {OWN},
-    ("submit", S.UNIT_PUBLICITY): {OWN},
-    ("reject_after_unit_publicity", S.UNIT_PUBLICITY): {OWN},
-    ("resubmit", S.RETURNED): {OWN},
-    ("withdraw", S.DRAFT): {OWN},
-    ("withdraw", S.RETURNED): {OWN},
-    ("withdraw", S.UNIT_PUBLICITY): {OWN},
-    ("withdraw", S.SUBMITTED): {OFFICE},
-    ("withdraw", S.INSPECTION): {OFFICE},
-    ("pass_qualification", S.SUBMITTED): {OFFICE},
-    ("return_for_correction", S.SUBMITTED): {OFFICE},
-    ("fail_qualification", S.SUBMITTED): {OFFICE},
-    ("disqualify_for_fraud", S.SUBMITTED): {OFFICE},
-    ("disqualify_for_fraud", S.GOVERNMENT_REVIEW): {OFFICE},
-    ("shortlist", S.QUALIFIED): {OFFICE},
-    ("not_shortlist", S.QUALIFIED): {OFFICE},
-    ("start_district_publicity", S.SHORTLISTED): {OFFICE},
-    ("start_inspection", S.DISTRICT_PUBLICITY): {OFFICE},
-    ("reject", S.DISTRICT_PUBLICITY): {OFFICE},
-    ("reject", S.INSPECTION): {OFFICE},
-    ("reject", S.LEADING_GROUP_REVIEW): {LEADER},
-    ("reject", S.GOVERNMENT_REVIEW): {OFFICE},
-    ("submit_to_leading_group", S.INSPECTION): {OFFICE},
-    ("submit_to_government", S.LEADING_GROUP_REVIEW): {LEADER},
-    ("certify", S.GOVERNMENT_REVIEW): {OFFICE},
-    ("stop_benefits", S.ACTIVE): {OFFICE},
-    ("resume_benefits", S.BENEFITS_STOPPED): {OFFICE},
-    ("end_term", S.ACTIVE): {OFFICE},
-    ("end_term", S.BENEFITS_STOPPED): {OFFICE},
-    ("pass_term_evaluation", S.TERM_ENDED): {OFFICE},
-    ("fail_term_evaluation", S.TERM_ENDED): {OFFICE},
-    ("propose_revocation", S.ACTIVE): {OFFICE, OWN},
-    ("propose_revocation", S.TERM_PASSED): {OFFICE, OWN},
-    ("approve_revocation", S.REVOCATION_PENDING): {OFFICE},
-    ("dismiss_revocation", S.REVOCATION_PENDING): {OFFICE},
+    (name, source): {MATRIX_KEY[r] for r in spec.spec_roles(source, name)} for name, source in MATRIX_PAIRS
 }
 ROLE_GROUP = {OFFICE: roles.OFFICE, LEADER: roles.LEADING_GROUP, OWN: roles.RECOMMENDER}
 TRANSITION_ACTORS = (ANON, OWN, "other-unit recommender", OFFICE, EXPERT, LEADER, EDITOR, FINANCE, SUPER)
@@ -517,7 +522,7 @@ def _legal_setup(name, source):
         entry = EntryFactory(status=source)
     data = {}
     if name == "reject_after_unit_publicity":
-        Objection.objects.create(entry=entry, window="unit", status="upheld", finding="属实", facts="x")
+        ObjectionFactory(entry=entry, status="upheld")
     elif name == "start_district_publicity":
         from wagtail.models import Page
 
@@ -583,3 +588,74 @@ def test_transition_cell(name, source, actor):
         entry.refresh_from_db()
         assert entry.status == source
         assert services.history(entry).count() == before_history
+
+
+# ---------------------------------------------------------------------------------------------------
+# The powers table (workflow.powers) against SPEC §1 and §9, written out
+# ---------------------------------------------------------------------------------------------------
+
+CERTIFIED_STATES = {S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.TERM_PASSED, S.REVOCATION_PENDING}
+
+
+def spec_powers(role, state, own, assigned) -> dict[str, bool]:
+    """Which powers `role` holds on an entry in `state`, from SPEC §1 and §9; `own`: the entry is of the
+    user's unit; `assigned`: the user is an expert of the entry's round."""
+    office, rec_own = role == OFFICE, role == REC and own
+    table = {
+        "see_all_rows": role in (OFFICE, LEADER),
+        "see_personal_numbers": office,
+        "see_dashboard": role in (REC, OFFICE, EXPERT, LEADER),
+        "see_scores": office or (role == EXPERT and assigned),
+        "view_traceability": role in (OFFICE, LEADER),
+        "view_statistics": role in (OFFICE, LEADER),
+        "view_round_review": role in (OFFICE, LEADER),
+        "correct_person": office,
+        "add_objection": (office and state in (S.UNIT_PUBLICITY, S.DISTRICT_PUBLICITY))
+        or (rec_own and state == S.UNIT_PUBLICITY),
+        "decide_objection": office,
+        "score": role == EXPERT and assigned and state == S.QUALIFIED,
+        "record_inspection": office and state == S.INSPECTION,
+        "add_evaluation": office and state in (S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PENDING),
+        "add_revocation_files": (office or rec_own) and state in CERTIFIED_STATES,
+        "export_roster": role in (OFFICE, LEADER, REC),
+        "print_application_form": office or rec_own,
+        "print_certificate": office and state in CERTIFIED_STATES,
+        "view_allowance": role in (OFFICE, FINANCE),
+        "compute_allowance": office,
+        "approve_allowance": office,
+        "download_allowance": role in (OFFICE, FINANCE),
+    }
+    if role == SUPER:  # a superuser holds every power but an expert's own scoring
+        return {power: power != "score" for power in table}
+    return table
+
+
+@dataclass
+class FakeEntry:
+    """Just what workflow.powers reads of an entry."""
+
+    status: str
+    own: bool
+    assigned: bool
+
+    def is_own_unit(self, user):
+        return self.own
+
+    def is_assigned_expert(self, user):
+        return self.assigned
+
+
+def test_powers_table_agrees_with_the_spec_for_every_role_state_and_scope():
+    from workflow.powers import POWERS, may
+
+    assert set(POWERS) == set(spec_powers(OFFICE, S.DRAFT, False, False))
+    users = {role: make_user(role, World()) for role in (REC, OFFICE, EXPERT, LEADER, EDITOR, FINANCE, SUPER)}
+    for power in POWERS:
+        for role, user in users.items():
+            for state in S.values:
+                for own in (False, True):
+                    for assigned in (False, True):
+                        entry = FakeEntry(state, own, assigned)
+                        expected = spec_powers(role, state, own, assigned)[power]
+                        assert may(user, power, entry) == expected, (power, role, state, own, assigned)
+            assert not may(AnonymousUser(), power, FakeEntry(S.ACTIVE, True, True))

@@ -202,8 +202,8 @@ def test_evidence_files_live_outside_media_root_and_no_public_url_serves_them(cl
 
 
 @pytest.fixture
-def office_client(client):
-    client.force_login(UserFactory(role=roles.OFFICE))
+def office_client(client, office):
+    client.force_login(office)
     return client
 
 

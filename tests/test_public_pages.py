@@ -5,8 +5,7 @@ import time_machine
 from wagtail.models import Page
 
 from home.models import PolicyPage, PublicityNoticePage
-
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+from tests import clock
 
 
 def test_every_page_type_renders_for_the_public(demo_site, client):
@@ -41,8 +40,8 @@ def test_drafts_are_not_public(demo_site, client):
 @pytest.mark.parametrize(
     "day,expected",
     [
-        (datetime.datetime(2025, 12, 31, 23, 59, tzinfo=SHANGHAI), "有效"),
-        (datetime.datetime(2026, 1, 1, 0, 0, 1, tzinfo=SHANGHAI), "已失效"),
+        (datetime.datetime(2025, 12, 31, 23, 59, tzinfo=clock.SHANGHAI), "有效"),
+        (datetime.datetime(2026, 1, 1, 0, 0, 1, tzinfo=clock.SHANGHAI), "已失效"),
     ],
 )
 def test_validity_follows_article_16(demo_site, client, day, expected):

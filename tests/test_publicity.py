@@ -4,22 +4,17 @@ import datetime
 import re
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from roster import services
 from roster.models import Entry, Objection, Person
+from tests.clock import moment, travel
 from tests.factories import EntryFactory, PersonFactory, UserFactory, objection_data
 from workflow import roles
 from workflow.states import Status
 
 S = Status
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def at(y, m, d, hh=10):
-    return time_machine.travel(datetime.datetime(y, m, d, hh, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture
@@ -42,7 +37,7 @@ def test_district_list_follows_transitions(client, notice, demo_site):
     assert entry.person.name in html and waiting.person.name not in html
     assert entry.unit.name in html and entry.deeds_summary in html
     assert entry.district_publicity_start == notice.window_first_day()
-    with at(2026, 12, 30):
+    with travel(2026, 12, 30):
         services.perform(entry, "start_inspection", office)
     assert entry.person.name not in html_of(client, notice)
 
@@ -74,19 +69,19 @@ def test_no_personal_number_on_notice_pages(client, demo_site):
 
 def test_window_counts_working_days_from_the_go_live_rule(demo_site):
     notice = demo_site["publicity"]
-    went_live = datetime.datetime(2026, 9, 30, 15, 0, tzinfo=SHANGHAI)  # a day begun is not counted
+    went_live = moment(2026, 9, 30, 15)  # a day begun is not counted
     notice.go_live_at = None
     notice.first_published_at = went_live
     # the next day, 1 October, is National Day: the 5 working days are 8, 9, 10 (adjusted Saturday), 12, 13 October
     assert notice.window_first_day() == datetime.date(2026, 10, 1)
-    with at(2026, 9, 30):
+    with travel(2026, 9, 30):
         w = notice.window()
         assert (w["state"], w["end"]) == ("pending", datetime.date(2026, 10, 13))
-    with at(2026, 10, 10):
+    with travel(2026, 10, 10):
         assert notice.window()["days_left"] == 3
-    with at(2026, 10, 14):
+    with travel(2026, 10, 14):
         assert notice.window()["state"] == "ended"
-    notice.first_published_at = datetime.datetime(2026, 9, 30, 0, 0, tzinfo=SHANGHAI)
+    notice.first_published_at = moment(2026, 9, 30, 0)
     assert notice.window_first_day() == datetime.date(2026, 9, 30)
 
 
@@ -129,7 +124,7 @@ def test_public_objection_valid_invalid_late_and_flood(client, notice):
     assert Objection.objects.count() == 6
 
     cache.clear()
-    with at(2027, 1, 20):
+    with travel(2027, 1, 20):
         from workflow.models import OfficialCalendarYear
 
         OfficialCalendarYear.objects.create(year=2027, source="测试", published=True)
@@ -142,19 +137,19 @@ def test_round_opens_for_entries_only_with_a_published_call(demo_site):
     round_ = demo_site["call"].round
     person = EntryFactory(round=round_).person
     second = Entry(round=round_, person=PersonFactory(unit=person.unit), unit=person.unit)
-    with at(2024, 11, 1):
+    with travel(2024, 11, 1):
         assert round_.is_open_for_entries()
-    with at(2024, 12, 1):
+    with travel(2024, 12, 1):
         assert not round_.is_open_for_entries()
         with pytest.raises(ValidationError, match="第九条第一项"):
             second.full_clean()
     demo_site["call"].unpublish()
-    with at(2024, 11, 1):
+    with travel(2024, 11, 1):
         assert not round_.is_open_for_entries()
 
 
 def test_home_shows_open_windows_first(client, notice, demo_site):
-    with at(2026, 11, 26):
+    with travel(2026, 11, 26):
         html = client.get("/").content.decode()
     assert "正在公示" in html and "还剩" in html
     assert html.index("正在公示") < html.index("latest-heading")

@@ -1,86 +1,35 @@
 """The entry lifecycle of SPEC §6 driven through roster.services.perform (SPEC §11).
 
-The expected edges, roles and required comments below are written out from SPEC §6 on purpose (not read
-from workflow.machine / workflow.roles), so that the code is checked against the contract.
+The expected edges, roles and required comments come from tests.spec, written out from SPEC §6 on purpose
+(not read from workflow.transitions), so that the code is checked against the contract.
 """
 
-import contextlib
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
 from django.utils import timezone
 
-from roster.models import Entry, ExpertScore, Objection, Round
+from roster.models import Entry
 from roster.services import available, history, perform
-from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
+from tests.clock import travel
+from tests.factories import (
+    EntryFactory,
+    ExpertScoreFactory,
+    ObjectionFactory,
+    PersonFactory,
+    RoundFactory,
+    UnitFactory,
+    UserFactory,
+)
+from tests.moves import HAN, assert_moves, assert_refused, fresh, link_district_notice, move_data, prepare, rolled_back
+from tests.spec import EDGES, OWN, SPEC_COMMENT_REQUIRED, TITLED, spec_roles
 from workflow import roles
 from workflow.errors import TransitionRefused
-from workflow.states import PRE_CERT, Status
+from workflow.states import Status
 from workflow.transitions import TRANSITIONS
 
 S = Status
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-HAN = re.compile(r"[\u4e00-\u9fff]")
-
-# ---------------------------------------------------------------------------------------------------
-# SPEC §6, written out
-# ---------------------------------------------------------------------------------------------------
-
-TITLED = [S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.TERM_PASSED]
-
-EDGES: dict[tuple[str, str], str] = {
-    (S.DRAFT, "start_unit_publicity"): S.UNIT_PUBLICITY,
-    (S.UNIT_PUBLICITY, "submit"): S.SUBMITTED,
-    (S.UNIT_PUBLICITY, "reject_after_unit_publicity"): S.NOT_RECOMMENDED,
-    (S.SUBMITTED, "pass_qualification"): S.QUALIFIED,
-    (S.SUBMITTED, "return_for_correction"): S.RETURNED,
-    (S.RETURNED, "resubmit"): S.SUBMITTED,
-    (S.SUBMITTED, "fail_qualification"): S.INELIGIBLE,
-    **{(s, "disqualify_for_fraud"): S.DISQUALIFIED for s in PRE_CERT},
-    (S.QUALIFIED, "shortlist"): S.SHORTLISTED,
-    (S.QUALIFIED, "not_shortlist"): S.NOT_SELECTED,
-    (S.SHORTLISTED, "start_district_publicity"): S.DISTRICT_PUBLICITY,
-    (S.DISTRICT_PUBLICITY, "start_inspection"): S.INSPECTION,
-    **{
-        (s, "reject"): S.REJECTED
-        for s in (S.DISTRICT_PUBLICITY, S.INSPECTION, S.LEADING_GROUP_REVIEW, S.GOVERNMENT_REVIEW)
-    },
-    (S.INSPECTION, "submit_to_leading_group"): S.LEADING_GROUP_REVIEW,
-    (S.LEADING_GROUP_REVIEW, "submit_to_government"): S.GOVERNMENT_REVIEW,
-    (S.GOVERNMENT_REVIEW, "certify"): S.ACTIVE,
-    **{(s, "withdraw"): S.WITHDRAWN for s in (S.DRAFT, S.RETURNED, S.UNIT_PUBLICITY, *PRE_CERT)},
-    (S.ACTIVE, "stop_benefits"): S.BENEFITS_STOPPED,
-    (S.BENEFITS_STOPPED, "resume_benefits"): S.ACTIVE,
-    (S.ACTIVE, "end_term"): S.TERM_ENDED,
-    (S.BENEFITS_STOPPED, "end_term"): S.TERM_ENDED,
-    (S.TERM_ENDED, "pass_term_evaluation"): S.TERM_PASSED,
-    (S.TERM_ENDED, "fail_term_evaluation"): S.REVOKED,
-    **{(s, "propose_revocation"): S.REVOCATION_PENDING for s in TITLED},
-    (S.REVOCATION_PENDING, "approve_revocation"): S.REVOKED,
-    # The factory's revocation_pending entry came from `active`: dismissal returns it there.
-    (S.REVOCATION_PENDING, "dismiss_revocation"): S.ACTIVE,
-}
-
-# Comment required for every negative outcome, resume_benefits and every proposal or dismissal of a
-# revocation (SPEC §6).
-SPEC_COMMENT_REQUIRED = {
-    "reject_after_unit_publicity",
-    "fail_qualification",
-    "disqualify_for_fraud",
-    "not_shortlist",
-    "reject",
-    "withdraw",
-    "fail_term_evaluation",
-    "approve_revocation",
-    "resume_benefits",
-    "propose_revocation",
-    "dismiss_revocation",
-}
 
 # The test users, by key.
 ROLE_KEYS = ("office", "leading_group", "expert", "editor", "finance", "rec_own", "rec_other", "nobody")
@@ -93,22 +42,12 @@ ROLE_NAMES = {
     "rec_own": roles.RECOMMENDER,
     "rec_other": roles.RECOMMENDER,
 }
-RECOMMENDER_MOVES = {"start_unit_publicity", "submit", "reject_after_unit_publicity", "resubmit"}
+KEY_ROLE = {"office": roles.OFFICE, "leading_group": roles.LEADING_GROUP, "rec_own": OWN}
 
 
-def spec_roles(state: str, name: str) -> set[str]:
-    """Who may take `name` from `state` (the role table of SPEC §6), as keys of ROLE_KEYS."""
-    if name in RECOMMENDER_MOVES:
-        return {"rec_own"}
-    if name == "withdraw":
-        return {"rec_own"} if state in (S.DRAFT, S.RETURNED, S.UNIT_PUBLICITY) else {"office"}
-    if name == "reject":
-        return {"leading_group"} if state == S.LEADING_GROUP_REVIEW else {"office"}
-    if name == "submit_to_government":
-        return {"leading_group"}
-    if name == "propose_revocation":
-        return {"office", "rec_own"}
-    return {"office"}
+def allowed_keys(state: str, name: str) -> set[str]:
+    """The keys of ROLE_KEYS that SPEC §6 lets take `name` from `state`."""
+    return {key for key, role in KEY_ROLE.items() if role in spec_roles(state, name)}
 
 
 ALL_PAIRS = [(state, name) for state in S.values for name in TRANSITIONS]
@@ -121,15 +60,6 @@ ILLEGAL_PAIRS = [pair for pair in ALL_PAIRS if pair not in EDGES]
 # ---------------------------------------------------------------------------------------------------
 
 
-def at(year, month, day, hour=10):
-    """A moment in Shanghai, for time_machine.travel."""
-    return datetime.datetime(year, month, day, hour, 0, tzinfo=SHANGHAI)
-
-
-def travel(year, month, day, hour=10):
-    return time_machine.travel(at(year, month, day, hour), tick=False)
-
-
 def make_users(entry) -> dict:
     users = {key: UserFactory(role=ROLE_NAMES[key]) for key in ("office", "leading_group", "expert", "editor")}
     users["finance"] = UserFactory(role=roles.FINANCE)
@@ -137,115 +67,6 @@ def make_users(entry) -> dict:
     users["rec_other"] = UserFactory(role=roles.RECOMMENDER, unit=UnitFactory())
     users["nobody"] = UserFactory()
     return users
-
-
-def move_data(name: str, entry) -> dict:
-    """Valid keyword data for transition `name` on `entry` (SPEC §11)."""
-    today = timezone.localdate()
-    if name == "certify":
-        return {"announcement_date": datetime.date(entry.round.year + 1, 1, 20)}
-    if name == "stop_benefits":
-        return {"reason": "left_post", "effective_date": today}
-    if name == "propose_revocation":
-        return {"ground": 3, "fact_date": datetime.date(2023, 1, 1)}
-    if name == "start_district_publicity":
-        return {"unit_posted_on": today}
-    if name == "fail_term_evaluation":
-        return {"unit_responsible": False}
-    return {}
-
-
-def fresh(entry_or_pk) -> Entry:
-    pk = entry_or_pk if isinstance(entry_or_pk, int) else entry_or_pk.pk
-    return Entry.objects.get(pk=pk)
-
-
-def assert_refused(entry, name, user, comment="（测试）书面说明", *, article=None, **data) -> TransitionRefused:
-    """perform() refuses, with a Chinese reason, and changes neither the status nor the history."""
-    status_before = fresh(entry).status
-    history_before = history(entry).count()
-    with pytest.raises(TransitionRefused) as info:
-        perform(fresh(entry), name, user, comment=comment, **data)
-    exc = info.value
-    assert isinstance(exc.reason, str) and exc.reason.strip(), f"{name}: empty reason"
-    assert HAN.search(exc.reason), f"{name}: reason not in Chinese: {exc.reason!r}"
-    assert isinstance(exc.article, str)
-    if article is not None:
-        assert exc.article == article, f"{name}: article {exc.article!r} != {article!r} ({exc.reason})"
-    assert fresh(entry).status == status_before
-    assert history(entry).count() == history_before
-    return exc
-
-
-def assert_moves(entry, name, user, comment="", *, target=None, **data) -> Entry:
-    """perform() succeeds and writes exactly one history row describing the move."""
-    before = fresh(entry)
-    rows_before = set(history(entry).values_list("pk", flat=True))
-    try:
-        result = perform(fresh(entry), name, user, comment=comment, **data)
-    except TransitionRefused as exc:  # pragma: no cover - the message is the point
-        pytest.fail(f"{name} from {before.status} by {user} refused: {exc.reason}（{exc.article}）")
-    after = fresh(entry)
-    assert result.status == after.status
-    if target is not None:
-        assert after.status == target
-    # identified by pk, not by order: a travelling clock may date the new row before the factory's rows
-    new_rows = list(history(entry).exclude(pk__in=rows_before))
-    assert len(new_rows) == 1
-    assert history(entry).count() == len(rows_before) + 1
-    row = new_rows[0]
-    assert row.user_id == user.pk
-    assert row.data["transition"] == name
-    assert row.data["from"] == before.status
-    assert row.data["to"] == after.status
-    assert row.data["comment"] == comment.strip()
-    assert isinstance(row.data["article"], str) and row.data["article"].startswith("第")
-    return after
-
-
-@contextlib.contextmanager
-def rolled_back():
-    """Runs a block inside a savepoint that is always rolled back."""
-    sid = transaction.savepoint()
-    try:
-        yield
-    finally:
-        transaction.savepoint_rollback(sid)
-
-
-def link_district_notice(round_, notice) -> None:
-    """Makes the demo site's district publicity notice page the notice of `round_`: through the round's
-    `district_notice` field where the round holds the link, else through the page's `round` field."""
-    try:
-        Round._meta.get_field("district_notice")
-    except FieldDoesNotExist:
-        notice.round = round_
-        notice.level = "district"
-        notice.save()
-    else:
-        round_.district_notice = notice
-        round_.save()
-
-
-def prepare(entry, state, name, request):
-    """Meets the guards of a legal move that depend on the round or on records a test adds
-    (SPEC §11: the factory leaves those to the test). Returns a context manager for the clock."""
-    if name == "reject_after_unit_publicity":
-        Objection.objects.create(
-            entry=entry,
-            window="unit",
-            submitter_name="张三",
-            submitter_contact="13900000000",
-            facts="反映获奖证书存疑",
-            status="upheld",
-            finding="经核实，异议成立",
-        )
-    if name == "start_district_publicity":
-        link_district_notice(entry.round, request.getfixturevalue("demo_site")["publicity"])
-    if name == "end_term":
-        term_end = fresh(entry).term_end
-        return travel(term_end.year, term_end.month, term_end.day)
-    return contextlib.nullcontext()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -261,7 +82,7 @@ def test_every_state_and_transition_name_of_the_spec_exists():
 
 @pytest.mark.parametrize("state,name", LEGAL_PAIRS, ids=[f"{s}-{n}" for s, n in LEGAL_PAIRS])
 def test_role_table_in_code_matches_spec(state, name):
-    expected = {ROLE_NAMES[key] for key in spec_roles(state, name)}
+    expected = {ROLE_NAMES[key] for key in allowed_keys(state, name)}
     assert set(TRANSITIONS[name].roles_from(state)) == expected
 
 
@@ -286,7 +107,7 @@ def test_transition_table(db, request, state, name):
     clock = prepare(entry, state, name, request)
     with clock:
         data = move_data(name, fresh(entry))
-        allowed = spec_roles(state, name)
+        allowed = allowed_keys(state, name)
         # wrong roles (a recommender of another unit included), each with a comment and valid data
         for key in ROLE_KEYS:
             if key not in allowed:
@@ -399,9 +220,7 @@ def test_submit_only_after_the_five_working_day_unit_window(db):
 def test_submit_refused_while_a_unit_objection_is_open(db):
     entry = EntryFactory(status=S.UNIT_PUBLICITY)
     user = recommender(entry)
-    objection = Objection.objects.create(
-        entry=entry, window="unit", status="open", submitter_name="李四", submitter_contact="x@example.cn", facts="存疑"
-    )
+    objection = ObjectionFactory(entry=entry)
     assert_refused(entry, "submit", user, article="第九条第二项")
     objection.status = "dismissed"
     objection.finding = "经核实，异议不成立"
@@ -414,28 +233,12 @@ def test_reject_after_unit_publicity_needs_an_upheld_objection(db):
     user = recommender(entry)
     exc = assert_refused(entry, "reject_after_unit_publicity", user)
     assert exc.article == "第九条第二项"
-    Objection.objects.create(
-        entry=entry,
-        window="unit",
-        status="upheld",
-        submitter_name="李四",
-        submitter_contact="x@example.cn",
-        facts="存疑",
-        finding="异议成立",
-    )
+    ObjectionFactory(entry=entry, status="upheld")
     assert_moves(entry, "reject_after_unit_publicity", user, "异议成立，不予推荐", target=S.NOT_RECOMMENDED)
 
 
 def _score(entry, **findings):
-    defaults = dict(
-        finding_ethics="职业道德良好",
-        finding_skill="技能拔尖",
-        finding_innovation="有革新成果",
-        finding_mentoring="带徒成绩突出",
-    )
-    return ExpertScore.objects.create(
-        entry=entry, expert=UserFactory(role=roles.EXPERT), score=90, **{**defaults, **findings}
-    )
+    return ExpertScoreFactory(entry=entry, **findings)
 
 
 def test_shortlist_needs_an_expert_score_with_all_four_findings(db):
@@ -532,9 +335,7 @@ def test_start_inspection_only_after_the_district_window(db):
 
 def test_start_inspection_refused_while_a_district_objection_is_open(db):
     entry = EntryFactory(status=S.DISTRICT_PUBLICITY)
-    Objection.objects.create(
-        entry=entry, window="district", status="open", submitter_name="王五", submitter_contact="1", facts="存疑"
-    )
+    ObjectionFactory(entry=entry, window="district")
     assert_refused(entry, "start_inspection", office(), article="第九条第五项")
 
 
@@ -550,9 +351,7 @@ def test_submit_to_leading_group_needs_no_objection_inspection(db, result):
 
 def test_submit_to_leading_group_refused_with_an_open_objection(db):
     entry = EntryFactory(status=S.INSPECTION)
-    Objection.objects.create(
-        entry=entry, window="district", status="open", submitter_name="王五", submitter_contact="1", facts="存疑"
-    )
+    ObjectionFactory(entry=entry, window="district")
     assert_refused(entry, "submit_to_leading_group", office(), article="第九条第六项")
 
 
@@ -766,7 +565,7 @@ def test_available_lists_every_move_and_agrees_with_perform(db, state, key):
     for name, ok, why in listed:
         if not ok:
             assert why.strip() and HAN.search(why)
-        if key not in spec_roles(state, name):
+        if key not in allowed_keys(state, name):
             assert not ok, (name, why)
         comment = "（测试）书面说明"
         data = move_data(name, fresh(entry))
