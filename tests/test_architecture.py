@@ -29,3 +29,12 @@ def test_every_state_is_reached_by_declared_moves():
             assert source == current and source in TRANSITIONS[name].source and target in TRANSITIONS[name].targets
             current = target
         assert current == state
+
+
+def test_the_state_diagram_in_docs_is_the_one_the_code_draws():
+    from pathlib import Path
+
+    from workflow.transitions import mermaid
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert f"```mermaid\n{mermaid()}\n```" in doc

@@ -337,3 +337,13 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def mermaid() -> str:
+    """The state diagram as Mermaid text, drawn from this table (docs/architecture.md embeds it)."""
+    lines = ["stateDiagram-v2", "    [*] --> draft"]
+    for t in TRANSITIONS.values():
+        for source in t.source:
+            for target in t.targets:
+                lines.append(f"    {source} --> {target}: {t.name}")
+    return "\n".join(lines)
