@@ -5,7 +5,7 @@ from django import forms
 from workflow.states import InspectionResult
 from workflow.transitions import TRANSITIONS
 
-from .models import ExpertScore, Objection
+from .models import ExpertScore, Objection, RevocationEvidence, TrackingEvaluation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -60,8 +60,6 @@ class InspectionForm(forms.Form):
 
 class TrackingEvaluationForm(forms.ModelForm):
     class Meta:
-        from .models import TrackingEvaluation
-
         model = TrackingEvaluation
         fields = ["year", "result", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
@@ -69,7 +67,5 @@ class TrackingEvaluationForm(forms.ModelForm):
 
 class RevocationEvidenceForm(forms.ModelForm):
     class Meta:
-        from .models import RevocationEvidence
-
         model = RevocationEvidence
         fields = ["title", "file"]

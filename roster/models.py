@@ -14,7 +14,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.search import index
 
-from workflow import eligibility, roles
+from workflow import eligibility, roles, workdays
 from workflow.machine import EntryLifecycle
 from workflow.models import QualificationLevel
 from workflow.states import NEGATIVE_STATES, PublicityLevel, Status
@@ -399,8 +399,6 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
         return eligibility.age_on(self.person.birth_date, self.round.call_date)
 
     def publicity_window(self):
-        from workflow import workdays
-
         rules = self.round.rule_set
         today = timezone.localdate()
         if self.status == Status.UNIT_PUBLICITY:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from workflow.errors import TransitionRefused
 from workflow.transitions import TRANSITIONS, may_take
@@ -113,8 +114,6 @@ def record(entry, name, user, source, comment, data, target=None):
 
 
 def history(entry):
-    from wagtail.models import ModelLogEntry
-
     return ModelLogEntry.objects.for_instance(entry).filter(action=LOG_ACTION).order_by("timestamp", "pk")
 
 

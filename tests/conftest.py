@@ -6,6 +6,7 @@ from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from tests.clock import NOW
+from workflow import roles
 
 # CI explores the same examples on every run, so that a landing never depends on luck.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -28,67 +29,54 @@ def _clear_cache():
     cache.clear()
 
 
+def _role_user(role: str, **kwargs):
+    from tests.factories import UserFactory
+
+    return UserFactory(role=role, **kwargs)
+
+
 @pytest.fixture
 def office(db):
     """A member of the 区选拔管理工作办公室."""
-    from tests.factories import UserFactory
-    from workflow import roles
-
-    return UserFactory(role=roles.OFFICE)
+    return _role_user(roles.OFFICE)
 
 
 @pytest.fixture
 def office2(db):
     """A second office member (approvals need a different person)."""
-    from tests.factories import UserFactory
-    from workflow import roles
-
-    return UserFactory(role=roles.OFFICE)
+    return _role_user(roles.OFFICE)
 
 
 @pytest.fixture
 def expert(db):
     """A 评审专家 (not yet assigned to any round)."""
-    from tests.factories import UserFactory
-    from workflow import roles
-
-    return UserFactory(role=roles.EXPERT)
+    return _role_user(roles.EXPERT)
 
 
 @pytest.fixture
 def leader(db):
     """A member of the 区人才工作领导小组."""
-    from tests.factories import UserFactory
-    from workflow import roles
-
-    return UserFactory(role=roles.LEADING_GROUP)
+    return _role_user(roles.LEADING_GROUP)
 
 
 @pytest.fixture
 def editor(db):
     """A 网站编辑."""
-    from tests.factories import UserFactory
-    from workflow import roles
-
-    return UserFactory(role=roles.EDITOR)
+    return _role_user(roles.EDITOR)
 
 
 @pytest.fixture
 def finance(db):
     """A member of 财政 (downloads approved allowance runs)."""
-    from tests.factories import UserFactory
-    from workflow import roles
-
-    return UserFactory(role=roles.FINANCE)
+    return _role_user(roles.FINANCE)
 
 
 @pytest.fixture
 def recommender(db):
     """A 推荐单位经办人 of a unit of its own (`recommender.staff_profile.unit`)."""
-    from tests.factories import UnitFactory, UserFactory
-    from workflow import roles
+    from tests.factories import UnitFactory
 
-    return UserFactory(role=roles.RECOMMENDER, unit=UnitFactory())
+    return _role_user(roles.RECOMMENDER, unit=UnitFactory())
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -67,8 +68,6 @@ class NoticePage(SegmentedSearchMixin, Page):
         return pages.type(CallNoticePage, PublicityNoticePage, ResultsNoticePage)
 
     def search_text(self) -> str:
-        from django.utils.html import strip_tags
-
         return "\n".join([self.title, self.summary, strip_tags(self.body)])
 
     def get_context(self, request, *args, **kwargs):
