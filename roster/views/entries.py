@@ -55,7 +55,7 @@ def entry_context(request, entry) -> dict:
     if may(user, "decide_objection", entry):
         for o in objections:
             if o.status == Objection.State.OPEN:
-                o.decision_form = ObjectionDecisionForm(auto_id=f"id_decide_{o.pk}_%s")
+                o.decision_form = ObjectionDecisionForm(auto_id=f"id_decide_{o.pk}_%s", label_suffix="：")
     return {
         "entry": entry,
         "badge_colour": BADGE_COLOURS.get(entry.status, "grey"),
