@@ -23,6 +23,14 @@ def birth_date_of(value: str) -> datetime.date:
     return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
 
 
+def is_valid(value: str) -> bool:
+    try:
+        validate_id_number(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def gender_of(value: str) -> str:
     return "男" if int(value[16]) % 2 else "女"
 

@@ -15,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.search import index
 
 from workflow import eligibility, roles, workdays
+from workflow.dates import validate_plausible
 from workflow.machine import EntryLifecycle
 from workflow.models import QualificationLevel
 from workflow.states import NEGATIVE_STATES, PublicityLevel, Status
@@ -51,7 +52,7 @@ class Unit(index.Indexed, models.Model):
         "已取消申报资格", default=False, help_text="第十四条第三项：期满评估不合格且单位负有责任。"
     )
     ban_reason = models.CharField("取消申报资格原因", max_length=200, blank=True)
-    banned_on = models.DateField("取消申报资格日期", null=True, blank=True)
+    banned_on = models.DateField("取消申报资格日期", null=True, blank=True, validators=[validate_plausible])
 
     panels = [
         FieldPanel("name"),
@@ -113,12 +114,12 @@ class Person(index.Indexed, models.Model):
         help_text="18位，末位可为X。",
     )
     gender = models.CharField("性别", max_length=2, editable=False)
-    birth_date = models.DateField("出生日期", editable=False)
+    birth_date = models.DateField("出生日期", editable=False, validators=[validate_plausible])
     phone = models.CharField("联系电话", max_length=20)
     occupation = models.CharField("职业（工种）", max_length=50)
     qualification_level = models.PositiveSmallIntegerField("职业资格等级", choices=QualificationLevel.choices)
     qualification_certificate = models.CharField("职业资格证书编号", max_length=50)
-    qualification_date = models.DateField("职业资格取得日期")
+    qualification_date = models.DateField("职业资格取得日期", validators=[validate_plausible])
     is_frontline = models.BooleanField("在一线岗位直接从事技术技能工作", default=True)
     is_freelancer = models.BooleanField("自由职业者", default=False)
     employer = models.CharField("工作单位", max_length=100, blank=True, help_text="自由职业者可不填。")
@@ -165,6 +166,9 @@ class Person(index.Indexed, models.Model):
         self.id_number = idnumber.normalise(self.id_number)
         if self.qualification_date and self.qualification_date > timezone.localdate():
             raise ValidationError({"qualification_date": "职业资格取得日期不能晚于今天。"})
+        born = idnumber.birth_date_of(self.id_number) if idnumber.is_valid(self.id_number) else None
+        if self.qualification_date and born and self.qualification_date <= born:
+            raise ValidationError({"qualification_date": "职业资格取得日期不能早于出生日期（按身份证号）。"})
 
     def save(self, *args, **kwargs):
         self.id_number = idnumber.normalise(self.id_number)
@@ -186,8 +190,8 @@ class Round(models.Model):
         "workflow.RuleSet", verbose_name="规则集", on_delete=models.PROTECT, related_name="rounds"
     )
     quota = models.PositiveSmallIntegerField("选拔名额", default=10)
-    call_date = models.DateField("申报通知日期")
-    application_deadline = models.DateField("申报截止日期")
+    call_date = models.DateField("申报通知日期", validators=[validate_plausible])
+    application_deadline = models.DateField("申报截止日期", validators=[validate_plausible])
     experts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="评审专家", blank=True, related_name="expert_rounds"
     )
@@ -422,7 +426,7 @@ class Honour(models.Model):
     entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="honours")
     kind = models.CharField("类别", max_length=30, choices=Kind.choices)
     title = models.CharField("称号名称", max_length=100)
-    awarded_on = models.DateField("获得日期")
+    awarded_on = models.DateField("获得日期", validators=[validate_plausible])
     issuer = models.CharField("授予机关", max_length=100, blank=True)
 
     panels = [
@@ -451,7 +455,7 @@ class CompetitionResult(models.Model):
     level = models.CharField("竞赛类别", max_length=20, choices=Level.choices)
     name = models.CharField("竞赛名称", max_length=100)
     rank = models.PositiveSmallIntegerField("名次", validators=[MinValueValidator(1)])
-    held_on = models.DateField("竞赛日期")
+    held_on = models.DateField("竞赛日期", validators=[validate_plausible])
 
     panels = [
         FieldRowPanel([FieldPanel("level"), FieldPanel("name")]),
@@ -470,7 +474,7 @@ class Invention(models.Model):
     entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="inventions")
     title = models.CharField("成果名称", max_length=100)
     kind = models.CharField("类型", max_length=30, help_text="如：发明专利、技术革新、先进操作法、标准工艺")
-    achieved_on = models.DateField("取得日期", null=True, blank=True)
+    achieved_on = models.DateField("取得日期", null=True, blank=True, validators=[validate_plausible])
     description = models.TextField("简要说明", blank=True)
 
     panels = [
@@ -531,7 +535,7 @@ class Objection(models.Model):
     entry = models.ForeignKey(Entry, verbose_name="申报记录", on_delete=models.CASCADE, related_name="objections")
     window = models.CharField("公示阶段", max_length=10, choices=Window.choices)
     reference = models.CharField("受理编号", max_length=30, unique=True, default=new_reference, editable=False)
-    received_on = models.DateField("收到日期", default=timezone.localdate)
+    received_on = models.DateField("收到日期", default=timezone.localdate, validators=[validate_plausible])
     submitter_name = models.CharField("反映人姓名", max_length=50)
     submitter_contact = models.CharField("联系方式", max_length=100)
     facts = models.TextField("反映的事实")

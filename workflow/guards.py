@@ -82,12 +82,33 @@ def consent_recorded(entry):
         return "未记录申报人同意公开其姓名、单位、事迹等信息的书面意见，不能公示"
 
 
+def unit_first_day(data) -> datetime.date:
+    """The first day of the unit publicity: the one given, else tomorrow (SPEC §3)."""
+    return data.get("first_day") or _today() + datetime.timedelta(days=1)
+
+
 @guard("第九条第二项", on_submit=True)
 def first_day_not_past(entry, data):
     """单位公示首日为今天或以后。"""
     first_day = data.get("first_day")
     if first_day is not None and first_day < _today():
         return f"公示首日（{first_day:%Y-%m-%d}）不能早于今天"
+
+
+@guard("第九条第二项", on_submit=True)
+def unit_window_computable(entry, data):
+    """单位公示期能按官方节假日安排算出（缺少该年安排时不能开始公示）。"""
+    try:
+        workdays.window_end(unit_first_day(data), entry.round.rule_set.unit_publicity_days)
+    except CalendarUnknown as exc:
+        return f"无法开始单位公示：{exc}"
+
+
+@guard("第十四条第三项")
+def unit_not_banned(entry):
+    """推荐单位未因期满评估不合格被取消申报资格。"""
+    if entry.unit.banned:
+        return f"推荐单位“{entry.unit.name}”已被取消申报资格，不能上报"
 
 
 @guard("第九条第二项")
@@ -132,6 +153,18 @@ def district_notice_live(entry):
     """本批次区级公示已在区人民政府网站发布。"""
     if not entry.round.district_notice_is_live():
         return "本批次的区级公示尚未在区人民政府网站（本门户）发布"
+
+
+@guard("第九条第五项")
+def district_window_computable(entry):
+    """区级公示期能按官方节假日安排算出（缺少该年安排时不能开始公示）。"""
+    first_day = entry.round.district_publicity_first_day()
+    if first_day is None:
+        return None
+    try:
+        workdays.window_end(first_day, entry.round.rule_set.district_publicity_days)
+    except CalendarUnknown as exc:
+        return f"无法开始区级公示：{exc}"
 
 
 @guard("第九条第五项", on_submit=True)

@@ -6,13 +6,13 @@ into django-fsm, so that its can_proceed and has_transition_perm read the same r
 roster.services.perform. A method here only does what the move changes on the entry.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from .dates import validate_plausible
+from .guards import unit_first_day
 from .states import InspectionResult, Status, StopReason, TermEvaluation
 from .transitions import TRANSITIONS, add_years, may_take
 
@@ -42,25 +42,25 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
 
     status = FSMField("状态", default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
 
-    unit_publicity_start = models.DateField("单位公示首日", null=True, blank=True)
-    unit_posted_on = models.DateField("申报单位公示日期", null=True, blank=True)
-    district_publicity_start = models.DateField("区级公示首日", null=True, blank=True)
+    unit_publicity_start = models.DateField("单位公示首日", null=True, blank=True, validators=[validate_plausible])
+    unit_posted_on = models.DateField("申报单位公示日期", null=True, blank=True, validators=[validate_plausible])
+    district_publicity_start = models.DateField("区级公示首日", null=True, blank=True, validators=[validate_plausible])
     inspection_result = models.CharField(
         "实地考察结果", max_length=20, choices=InspectionResult.choices, blank=True, default=""
     )
     inspection_note = models.TextField("考察情况", blank=True)
 
     certificate_number = models.CharField("证书编号", max_length=30, unique=True, null=True, blank=True)
-    announcement_date = models.DateField("名单公布日期", null=True, blank=True)
+    announcement_date = models.DateField("名单公布日期", null=True, blank=True, validators=[validate_plausible])
     announcement_number = models.CharField("公布文号", max_length=60, blank=True)
-    term_start = models.DateField("管理期起", null=True, blank=True)
-    term_end = models.DateField("管理期止", null=True, blank=True)
+    term_start = models.DateField("管理期起", null=True, blank=True, validators=[validate_plausible])
+    term_end = models.DateField("管理期止", null=True, blank=True, validators=[validate_plausible])
     certificate_recalled = models.BooleanField("证书已收回", default=False)
 
     benefits_stop_reason = models.CharField(
         "停止待遇原因", max_length=20, choices=StopReason.choices, blank=True, default=""
     )
-    benefits_stopped_on = models.DateField("停止待遇生效日期", null=True, blank=True)
+    benefits_stopped_on = models.DateField("停止待遇生效日期", null=True, blank=True, validators=[validate_plausible])
     term_evaluation = models.CharField(
         "期满评估", max_length=10, choices=TermEvaluation.choices, blank=True, default=""
     )
@@ -68,7 +68,7 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
 
     status_before_revocation = models.CharField("提出取消前状态", max_length=30, blank=True, default="")
     revocation_ground = models.PositiveSmallIntegerField("取消资格情形（第十五条）", null=True, blank=True)
-    revocation_fact_date = models.DateField("事实发生日期", null=True, blank=True)
+    revocation_fact_date = models.DateField("事实发生日期", null=True, blank=True, validators=[validate_plausible])
     revocation_statement = models.TextField("取消资格事实与理由", blank=True)
     revocation_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -78,7 +78,7 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    revoked_on = models.DateField("取消资格日期", null=True, blank=True)
+    revoked_on = models.DateField("取消资格日期", null=True, blank=True, validators=[validate_plausible])
 
     class Meta:
         abstract = True
@@ -90,7 +90,7 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
     # ----- selection: unit level (Art 8, 9(2)) -----
     @move
     def start_unit_publicity(self, first_day=None, **data):
-        self.unit_publicity_start = first_day or timezone.localdate() + datetime.timedelta(days=1)
+        self.unit_publicity_start = unit_first_day({"first_day": first_day})
 
     @move
     def submit(self, **data):

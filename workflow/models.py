@@ -8,6 +8,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
+from .dates import validate_plausible
+
 
 class QualificationLevel(models.IntegerChoices):
     """职业资格等级, ordered so that a comparison says “at least”."""
@@ -24,8 +26,8 @@ class RuleSet(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     document_number = models.CharField("文号", max_length=60, unique=True)
-    valid_from = models.DateField("施行日期")
-    valid_until = models.DateField("有效期至", null=True, blank=True)
+    valid_from = models.DateField("施行日期", validators=[validate_plausible])
+    valid_until = models.DateField("有效期至", null=True, blank=True, validators=[validate_plausible])
     max_selected = models.PositiveSmallIntegerField("每次选拔人数上限（第四条）", default=10)
     interval_years = models.PositiveSmallIntegerField("评选间隔（年，第四条）", default=2)
     term_years = models.PositiveSmallIntegerField("管理期限（年，第四条）", default=4)
@@ -107,7 +109,7 @@ class OfficialCalendarDay(models.Model):
         WORKDAY = "workday", "调休上班"
 
     year = ParentalKey(OfficialCalendarYear, on_delete=models.CASCADE, related_name="days")
-    date = models.DateField("日期", unique=True)
+    date = models.DateField("日期", unique=True, validators=[validate_plausible])
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     note = models.CharField("说明", max_length=50, blank=True)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 
-from . import articles, roles
+from . import articles, dates, roles
 from . import guards as g
 from .roles import LEADING_GROUP, OFFICE, RECOMMENDER
 from .states import PRE_CERT, TITLED, Status, StopReason
@@ -32,7 +32,13 @@ Roles = tuple[tuple[tuple[str, ...] | None, tuple[str, ...]], ...]
 
 def _date(label, required=True, help_text=""):
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": dates.EARLIEST.isoformat(), "max": dates.LATEST.isoformat()}
+        ),
+        validators=[dates.validate_plausible],
     )
 
 
@@ -70,6 +76,9 @@ class Transition:
         return [guard for guard in self.guards if not guard.on_submit]
 
     def first_refusal(self, entry, data: dict | None = None, *, include_submit: bool = True) -> g.Refusal | None:
+        for value in (data or {}).values():
+            if reason := dates.implausible(value):
+                return g.Refusal(reason, "")
         for guard in self.guards if include_submit else self.state_guards():
             refusal = guard(entry, data)
             if refusal is not None:
@@ -95,7 +104,13 @@ _TRANSITIONS = dict(
         S.UNIT_PUBLICITY,
         "第九条第二项",
         _recommender(),
-        guards=(g.materials_complete, g.eligibility_checks_pass, g.consent_recorded, g.first_day_not_past),
+        guards=(
+            g.materials_complete,
+            g.eligibility_checks_pass,
+            g.consent_recorded,
+            g.first_day_not_past,
+            g.unit_window_computable,
+        ),
         fields=lambda: {"first_day": _date("单位公示首日", required=False, help_text="留空为明天")},
     ),
     submit=Transition(
@@ -104,7 +119,7 @@ _TRANSITIONS = dict(
         S.SUBMITTED,
         "第九条第二项",
         _recommender(),
-        guards=(g.unit_publicity_ended, g.no_open_unit_objection),
+        guards=(g.unit_not_banned, g.unit_publicity_ended, g.no_open_unit_objection),
     ),
     reject_after_unit_publicity=Transition(
         "单位公示异议成立，不予推荐",
@@ -126,7 +141,7 @@ _TRANSITIONS = dict(
         S.SUBMITTED,
         "第九条第三项",
         _recommender(),
-        guards=(g.materials_complete,),
+        guards=(g.unit_not_banned, g.materials_complete),
     ),
     fail_qualification=Transition(
         "资格审查不通过", (S.SUBMITTED,), S.INELIGIBLE, "第九条第三项", _office(), comment_required=True
@@ -160,7 +175,7 @@ _TRANSITIONS = dict(
         S.DISTRICT_PUBLICITY,
         "第九条第五项",
         _office(),
-        guards=(g.district_notice_live, g.unit_posting_recorded),
+        guards=(g.district_notice_live, g.district_window_computable, g.unit_posting_recorded),
         fields=lambda: {"unit_posted_on": _date("名单在申报单位公示（张贴）的日期")},
     ),
     start_inspection=Transition(

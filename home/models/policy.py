@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from workflow.articles import article as cite_article
 from workflow.articles import numeral
+from workflow.dates import validate_plausible
 
 from .base import SegmentedSearchMixin, chinese_date
 
@@ -53,11 +54,11 @@ class PolicyPage(RoutablePageMixin, SegmentedSearchMixin, Page):
     )
     issuer = models.CharField("发文机关", max_length=100)
     document_number = models.CharField("文号", max_length=60, unique=True)
-    written_date = models.DateField("成文日期")
-    publish_date = models.DateField("发布日期")
+    written_date = models.DateField("成文日期", validators=[validate_plausible])
+    publish_date = models.DateField("发布日期", validators=[validate_plausible])
     subject = models.CharField("主题分类", max_length=60, default="劳动、人事、监察")
-    effective_from = models.DateField("施行日期")
-    effective_until = models.DateField("有效期至", null=True, blank=True)
+    effective_from = models.DateField("施行日期", validators=[validate_plausible])
+    effective_until = models.DateField("有效期至", null=True, blank=True, validators=[validate_plausible])
 
     notice_title = models.CharField("印发通知标题", max_length=200, blank=True)
     addressee = models.CharField("主送机关", max_length=200, blank=True)
