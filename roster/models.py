@@ -1,5 +1,6 @@
 """Roster records (SPEC §4): units, persons, rounds, entries and the parts of an application."""
 
+import dataclasses
 import datetime
 import secrets
 
@@ -396,7 +397,12 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
         return f"{prefix}{last + 1:03d}"
 
     def checklist(self):
-        return eligibility.checklist(self)
+        """The eligibility checklist, citing the revision this entry's round runs under."""
+        rules = self.round.rule_set
+        return [
+            dataclasses.replace(c, article=rules.cite_text(c.article), reason=rules.cite_text(c.reason))
+            for c in eligibility.checklist(self)
+        ]
 
     @property
     def age_on_call_date(self) -> int:

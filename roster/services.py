@@ -24,16 +24,22 @@ def _transitions_from(entry):
     return {t.name: t for t in entry.get_all_status_transitions() if t.source in (entry.status, "*", "+")}
 
 
+def refused(entry, reason: str, article: str = "") -> TransitionRefused:
+    """A refusal citing the articles of the revision the entry's round runs under (SPEC §2)."""
+    rules = entry.round.rule_set
+    return TransitionRefused(rules.cite_text(reason), rules.cite(article))
+
+
 def _refuse_unless_allowed(entry, t, user, comment, data):
     if t.name not in _transitions_from(entry):
-        raise TransitionRefused(f"当前状态“{entry.get_status_display()}”不能进行“{t.label}”操作", t.article)
+        raise refused(entry, f"当前状态“{entry.get_status_display()}”不能进行“{t.label}”操作", t.article)
     if not may_take(user, t.name, entry.status, entry.is_own_unit(user)):
-        raise TransitionRefused(f"您的角色无权进行“{t.label}”操作")
+        raise refused(entry, f"您的角色无权进行“{t.label}”操作")
     if t.comment_required and not (comment or "").strip():
-        raise TransitionRefused(f"“{t.label}”须填写书面说明")
+        raise refused(entry, f"“{t.label}”须填写书面说明")
     refusal = t.first_refusal(entry, {**data, "user": user})
     if refusal is not None:
-        raise TransitionRefused(refusal.reason, refusal.article)
+        raise refused(entry, refusal.reason, refusal.article)
 
 
 def perform(entry: Entry, name: str, user, comment: str = "", **data) -> Entry:
@@ -64,7 +70,7 @@ def perform(entry: Entry, name: str, user, comment: str = "", **data) -> Entry:
     except IntegrityError:
         _reload(entry)
         if t.conflict:
-            raise TransitionRefused(t.conflict, t.article) from None
+            raise refused(entry, t.conflict, t.article) from None
         raise TransitionRefused(STALE) from None
     logger.info("entry %s: %s by user %s", entry.pk, name, getattr(user, "pk", None))
     return entry
@@ -92,8 +98,9 @@ def _loggable(value):
     return str(value)
 
 
-def log_data(name, source, target, comment, data=None, at=None) -> dict:
-    """What the history keeps of one move (Wagtail's audit log, action LOG_ACTION)."""
+def log_data(name, source, target, comment, data=None, at=None, rules=None) -> dict:
+    """What the history keeps of one move (Wagtail's audit log, action LOG_ACTION); the article as the
+    revision `rules` numbers it."""
     t = TRANSITIONS[name]
     return {
         "transition": name,
@@ -101,16 +108,15 @@ def log_data(name, source, target, comment, data=None, at=None) -> dict:
         "from": source,
         "to": target,
         "comment": comment,
-        "article": t.article,
+        "article": rules.cite(t.article) if rules else t.article,
         "data": {k: _loggable(v) for k, v in (data or {}).items() if k != "user"},
         "at": (at or timezone.now()).isoformat(),
     }
 
 
 def record(entry, name, user, source, comment, data, target=None):
-    log(
-        instance=entry, action=LOG_ACTION, user=user, data=log_data(name, source, target or entry.status, comment, data)
-    )
+    data = log_data(name, source, target or entry.status, comment, data, rules=entry.round.rule_set)
+    log(instance=entry, action=LOG_ACTION, user=user, data=data)
 
 
 def history(entry):
@@ -126,9 +132,7 @@ def available(entry: Entry, user) -> list[tuple[str, bool, str]]:
             continue
         refusal = TRANSITIONS[name].first_refusal(entry, include_submit=False)
         if refusal is not None:
-            result.append(
-                (name, False, f"{refusal.reason}（{refusal.article}）" if refusal.article else refusal.reason)
-            )
+            result.append((name, False, str(refused(entry, refusal.reason, refusal.article))))
         else:
             result.append((name, True, ""))
     return result

@@ -9,6 +9,32 @@ import re
 DIGITS = "零一二三四五六七八九"
 NUMERAL = "[一二三四五六七八九十百]+"
 CITATION = re.compile(rf"第({NUMERAL})条(?:第({NUMERAL})项)?")
+# A citation of the measures inside a sentence; not one of another law (个人信息保护法第二十五条).
+CITATION_IN_TEXT = re.compile(rf"(?<![法则例])第{NUMERAL}条(?:第{NUMERAL}项)?")
+CITATION_EXACT = re.compile(rf"第{NUMERAL}条(?:第{NUMERAL}项)?")
+
+
+def cite(table: dict[str, str], citation: str) -> str:
+    """The citation in a revision whose citation table is `table` (SPEC §2, §11): the exact key; else the
+    article mapped with its item kept (第九条第二项 → 第十条第二项 when only 第九条 → 第十条 is given);
+    else the canonical citation unchanged."""
+    if not citation or not table:
+        return citation
+    if citation in table:
+        return table[citation]
+    m = CITATION.fullmatch(citation)
+    if m and m.group(2):
+        article_part = f"第{m.group(1)}条"
+        if article_part in table:
+            return table[article_part] + citation[len(article_part) :]
+    return citation
+
+
+def cite_text(table: dict[str, str], text: str) -> str:
+    """`text` with every citation of the measures in it cited by `table`."""
+    if not table or not text:
+        return text
+    return CITATION_IN_TEXT.sub(lambda m: cite(table, m.group(0)), text)
 
 
 def to_int(text: str) -> int:

@@ -1,14 +1,71 @@
 """Rule sets (the numbers of a revision of the measures) and the office-kept working-day calendar."""
 
 import datetime
+import json
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
+from . import articles
 from .dates import validate_plausible
+
+
+class CitationTableFormField(forms.CharField):
+    """The citation table edited as lines “第四条 = 第五条” (2020 citation = this revision's citation)."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return value
+        return "\n".join(f"{k} = {v}" for k, v in (value or {}).items())
+
+    def to_python(self, value):
+        table = {}
+        for number, line in enumerate((value or "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            old, sep, new = (part.strip() for part in line.replace("＝", "=").partition("="))
+            if not sep or not articles.CITATION_EXACT.fullmatch(old) or not articles.CITATION_EXACT.fullmatch(new):
+                raise ValidationError(f"第{number}行“{line}”应写作“第四条 = 第五条”或“第九条第二项 = 第十条第二项”。")
+            table[old] = new
+        return table
+
+
+class CitationTableField(models.JSONField):
+    def formfield(self, **kwargs):
+        return CitationTableFormField(
+            label=self.verbose_name, help_text=self.help_text, required=not self.blank, **{"max_length": 4000}
+        )
+
+
+# What a round's rules are: once a round uses the rule set, none of these may change (a correction is a
+# new revision). Only the end of validity may still be set when a successor takes over.
+LOCKED_FIELDS = (
+    "name",
+    "document_number",
+    "valid_from",
+    "max_selected",
+    "interval_years",
+    "term_years",
+    "allowance_per_month",
+    "unit_publicity_days",
+    "district_publicity_days",
+    "age_limit",
+    "preferred_age",
+    "honours_lookback_years",
+    "min_qualification",
+    "narrative_chars",
+    "citations",
+)
 
 
 class QualificationLevel(models.IntegerChoices):
@@ -41,6 +98,13 @@ class RuleSet(models.Model):
         "最低职业资格（第六条）", choices=QualificationLevel.choices, default=QualificationLevel.TECHNICIAN
     )
     narrative_chars = models.PositiveSmallIntegerField("事迹材料字数（第九条第二项）", default=1000)
+    citations = CitationTableField(
+        "条款对照表",
+        default=dict,
+        blank=True,
+        help_text="本修订对2020年办法条款的重新编号，每行一条，如“第四条 = 第五条”；未列出的条款编号不变。"
+        "只写条时，其下各项随之改号（第九条 = 第十条 使第九条第二项成为第十条第二项）。",
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("document_number")]),
@@ -62,6 +126,7 @@ class RuleSet(models.Model):
             ],
             heading="规则数值",
         ),
+        FieldPanel("citations"),
     ]
 
     class Meta:
@@ -75,9 +140,30 @@ class RuleSet(models.Model):
     def in_force_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
+    def cite(self, article: str) -> str:
+        """This revision's citation of `article`, given in the 2020 numbering (SPEC §11)."""
+        return articles.cite(self.citations or {}, article)
+
+    def cite_text(self, text: str) -> str:
+        """`text` with every citation of the measures in it given in this revision's numbering."""
+        return articles.cite_text(self.citations or {}, text)
+
+    @property
+    def in_use(self) -> bool:
+        return bool(self.pk) and self.rounds.exists()
+
     def clean(self):
         if self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": "有效期截止日期不能早于施行日期。"})
+        if self.in_use:
+            stored = type(self).objects.filter(pk=self.pk).values(*LOCKED_FIELDS).get()
+            changed = [f for f in LOCKED_FIELDS if stored[f] != getattr(self, f)]
+            if changed:
+                labels = "、".join(str(self._meta.get_field(f).verbose_name) for f in changed)
+                raise ValidationError(
+                    f"该规则集已被评选批次使用，其数值和条款对照已锁定，不能修改（{labels}）。"
+                    "更正须另立新的修订；只可在新修订施行时填写本规则集的有效期截止日期。"
+                )
 
 
 class OfficialCalendarYear(ClusterableModel):

@@ -41,7 +41,7 @@ def entry_context(request, entry) -> dict:
                 "label": t.label,
                 "allowed": allowed,
                 "reason": reason,
-                "article": t.article,
+                "article": entry.round.rule_set.cite(t.article),
                 "form": MoveForm(name, auto_id=f"id_{name}_%s") if allowed else None,
                 "comment_required": t.comment_required,
             }

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 
 from roster.permissions import visible_rounds
 from workflow import articles
+from workflow.models import RuleSet
 from workflow.powers import may
 from workflow.states import QUOTA_STATES, Status
 from workflow.transitions import TRANSITIONS
@@ -44,14 +45,21 @@ def traceability(request):
     """Each article with the guards and transitions that cite it, read from the guards themselves."""
     if not may(request.user, "view_traceability"):
         raise PermissionDenied
+    rule_sets = list(RuleSet.objects.all())
+    chosen = next(
+        (r for r in rule_sets if str(r.pk) == request.GET.get("rule_set")), rule_sets[0] if rule_sets else None
+    )
+    cite = chosen.cite if chosen else str
     by_article = defaultdict(lambda: {"guards": [], "transitions": []})
     for t in TRANSITIONS.values():
         for g in t.guards:
-            by_article[g.article]["guards"].append(
+            by_article[cite(g.article)]["guards"].append(
                 {"name": g.__name__, "doc": (g.__doc__ or "").strip(), "transition": t.label}
             )
-        by_article[t.article]["transitions"].append({"name": t.name, "label": t.label})
+        by_article[cite(t.article)]["transitions"].append({"name": t.name, "label": t.label})
     ordered = sorted(by_article.items(), key=lambda kv: articles.sort_key(kv[0]))
     return TemplateResponse(
-        request, "roster/admin/traceability.html", {"articles": ordered, "page_title": "条款与规则对照"}
+        request,
+        "roster/admin/traceability.html",
+        {"articles": ordered, "rule_sets": rule_sets, "chosen": chosen, "page_title": "条款与规则对照"},
     )
