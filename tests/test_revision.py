@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from home.models import PolicyPage
 from roster import allowance, services
@@ -133,3 +134,29 @@ def test_a_rule_set_in_use_is_locked_but_its_end_may_be_set(revision):
 def test_cite_maps_exact_keys_then_articles_with_their_items(revision, citation, expected):
     assert revision.cite(citation) == expected
     assert rule_set_2020().cite(citation) == citation
+
+
+def test_the_admin_prefills_a_new_rule_set_from_the_latest_and_explains_the_lock(revision, client, office):
+    client.force_login(office)
+    add = client.get(reverse("wagtailsnippets_workflow_ruleset:add"))
+    assert add.status_code == 200
+    form = add.context["form"]
+    assert form.initial["max_selected"] == 12 and form.initial["allowance_per_month"] == 300
+    assert "第四条 = 第五条" in form["citations"].value() or "第四条 = 第五条" in str(form["citations"])
+    assert not form.initial.get("document_number")
+
+    RoundFactory(year=2026, rule_set=revision, quota=12)
+    edit_url = reverse("wagtailsnippets_workflow_ruleset:edit", args=(revision.pk,))
+    page = client.get(edit_url).content.decode()
+    assert "已锁定" in page and "2026年度" in page
+    data = {name: value for name, value in client.get(edit_url).context["form"].initial.items() if value is not None}
+    data.update(
+        max_selected=15,
+        citations="\n".join(f"{k} = {v}" for k, v in revision.citations.items()),
+        valid_from="2026-03-02",
+        valid_until="2030-12-31",
+    )
+    response = client.post(edit_url, data)
+    assert response.status_code == 200 and "已锁定" in response.content.decode()
+    revision.refresh_from_db()
+    assert revision.max_selected == 12
