@@ -160,3 +160,16 @@ def test_the_admin_prefills_a_new_rule_set_from_the_latest_and_explains_the_lock
     assert response.status_code == 200 and "已锁定" in response.content.decode()
     revision.refresh_from_db()
     assert revision.max_selected == 12
+
+
+def test_revisions_link_each_other_and_the_call_links_its_revision(revision, client, demo_site):
+    old = demo_site["policy"]
+    new = PolicyPage.objects.get(document_number=REVISED_NUMBER)
+    with clock.travel(2026, 11, 24):
+        old_html = client.get(old.url).content.decode()
+        new_html = client.get(new.url).content.decode()
+    assert "已被《" in old_html and new.url in old_html and REVISED_NUMBER in old_html and "已失效" in old_html
+    assert "本文件替代《" in new_html and old.url in new_html
+    call = demo_site["call"]
+    html = client.get(call.url).content.decode()
+    assert "市中政办字〔2020〕33号" in html and old.url in html

@@ -20,6 +20,7 @@ from workflow.errors import CalendarUnknown
 from workflow.states import PublicityLevel
 
 from .base import DEMO_NOTE, SegmentedSearchMixin
+from .policy import PolicyPage
 
 
 class NoticeIndexPage(Page):
@@ -110,6 +111,12 @@ class CallNoticePage(NoticePage):
 
     class Meta:
         verbose_name = "申报通知"
+
+    def policy_page(self):
+        """The revision of the measures this call's round runs under (its rule set's 文号)."""
+        if not self.round_id:
+            return None
+        return PolicyPage.objects.live().filter(document_number=self.round.rule_set.document_number).first()
 
 
 class PublicityNoticePage(RoutablePageMixin, NoticePage):

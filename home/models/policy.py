@@ -105,6 +105,16 @@ class PolicyPage(RoutablePageMixin, SegmentedSearchMixin, Page):
             return False
         return self.effective_until is None or day <= self.effective_until
 
+    def successor(self):
+        """The revision that replaced this one: the next live policy page to come into force."""
+        later = PolicyPage.objects.live().filter(effective_from__gt=self.effective_from).exclude(pk=self.pk)
+        return later.order_by("effective_from").first()
+
+    def predecessor(self):
+        """The revision this one replaced."""
+        earlier = PolicyPage.objects.live().filter(effective_from__lt=self.effective_from).exclude(pk=self.pk)
+        return earlier.order_by("-effective_from").first()
+
     @property
     def validity(self) -> str:
         today = timezone.localdate()
