@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from workflow import roles
+from workflow import roles, workdays
 from workflow.errors import CalendarUnknown
 from workflow.powers import may
 from workflow.states import Status
@@ -107,6 +107,16 @@ def allowance_due(user) -> str:
     return ""
 
 
+def calendar_missing(user) -> str:
+    """From 1 November: next year's official holiday schedule is missing (SPEC §3; the office enters it)."""
+    if not may(user, "manage_rules"):
+        return ""
+    year = workdays.missing_next_year(timezone.localdate())
+    if year is None:
+        return ""
+    return f"尚未录入{year}年官方节假日和调休安排：跨入{year}年的公示期将无法计算，请在“工作日历”中录入并启用。"
+
+
 class RosterPanel(Component):
     name = "roster_dashboard"
     order = 50
@@ -125,4 +135,5 @@ class RosterPanel(Component):
             "objection_count": objections.count(),
             "terms": terms_ending(user),
             "allowance_due": allowance_due(user),
+            "calendar_missing": calendar_missing(user),
         }

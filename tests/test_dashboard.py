@@ -58,3 +58,22 @@ def test_panel_hidden_for_finance_and_editor(client):
     for role in (roles.FINANCE, roles.EDITOR):
         client.force_login(UserFactory(role=role))
         assert "首席技师工作提醒" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_office_is_warned_from_november_when_next_years_calendar_is_missing(client):
+    from tests import clock
+    from workflow.models import OfficialCalendarYear
+
+    office = UserFactory(role=roles.OFFICE)
+    recommender = UserFactory(role=roles.RECOMMENDER, unit=EntryFactory().unit)
+    client.force_login(office)
+    with clock.travel(2026, 10, 31):
+        assert "2027年官方节假日" not in client.get("/admin/").content.decode()
+    with clock.travel(2026, 11, 1):
+        html = client.get("/admin/").content.decode()
+        assert "尚未录入2027年官方节假日和调休安排" in html
+        client.force_login(recommender)
+        assert "2027年官方节假日" not in client.get("/admin/").content.decode()
+        client.force_login(office)
+        OfficialCalendarYear.objects.create(year=2027, source="国务院办公厅通知（测试）", published=True)
+        assert "2027年官方节假日" not in client.get("/admin/").content.decode()

@@ -609,6 +609,7 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "view_traceability": role in (OFFICE, LEADER),
         "view_statistics": role in (OFFICE, LEADER),
         "view_round_review": role in (OFFICE, LEADER),
+        "manage_rules": office,
         "correct_person": office,
         "add_objection": (office and state in (S.UNIT_PUBLICITY, S.DISTRICT_PUBLICITY))
         or (rec_own and state == S.UNIT_PUBLICITY),

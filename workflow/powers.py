@@ -47,6 +47,7 @@ POWERS: dict[str, Power] = {
     "view_statistics": Power("统计分析", (Grant(ALL_ROWS),)),
     "view_round_review": Power("专家评审结果", (Grant(ALL_ROWS),)),
     # --- records added along the way ---
+    "manage_rules": Power("维护规则集与工作日历", (Grant((OFFICE,)),)),
     "correct_person": Power("更正已进入公示的技能人才信息", (Grant((OFFICE,)),)),
     "add_objection": Power(
         "登记异议",

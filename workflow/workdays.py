@@ -57,6 +57,22 @@ def is_workday(day: datetime.date) -> bool:
     return Calendar().is_workday(day)
 
 
+def year_known(year: int) -> bool:
+    """Whether working days of `year` can be counted (the package knows it, or the office enabled it)."""
+    return _package_knows(year) or _office_year(year) is not None
+
+
+# From this month on the office is reminded when next year's official schedule is still missing.
+REMIND_FROM_MONTH = 11
+
+
+def missing_next_year(today: datetime.date) -> int | None:
+    """Next year, when it is time to enter its schedule and nobody has; else None."""
+    if today.month >= REMIND_FROM_MONTH and not year_known(today.year + 1):
+        return today.year + 1
+    return None
+
+
 def window_end(start: datetime.date, n: int) -> datetime.date:
     """The last day of an n-working-day window whose first day is `start` (included if a working day)."""
     if n < 1:
