@@ -43,7 +43,7 @@ class CitationTableFormField(forms.CharField):
 class CitationTableField(models.JSONField):
     def formfield(self, **kwargs):
         return CitationTableFormField(
-            label=self.verbose_name, help_text=self.help_text, required=not self.blank, **{"max_length": 4000}
+            label=self.verbose_name, help_text=self.help_text, required=not self.blank, max_length=4000
         )
 
 

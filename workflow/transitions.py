@@ -10,6 +10,7 @@ To add a move: declare it here, write its body in workflow.machine (a method of 
 test it.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,12 +87,8 @@ class Transition:
         return None
 
 
-def _office():
-    return ((ANY, (OFFICE,)),)
-
-
-def _recommender():
-    return ((ANY, (RECOMMENDER,)),)
+OFFICE_ONLY: Roles = ((ANY, (OFFICE,)),)
+RECOMMENDER_ONLY: Roles = ((ANY, (RECOMMENDER,)),)
 
 
 _REVOCATION_GROUND_CHOICES = [(k, f"{articles.item(k)}：{v}") for k, v in g.REVOCATION_GROUNDS.items()]
@@ -103,7 +100,7 @@ _TRANSITIONS = dict(
         (S.DRAFT,),
         S.UNIT_PUBLICITY,
         "第九条第二项",
-        _recommender(),
+        RECOMMENDER_ONLY,
         guards=(
             g.materials_complete,
             g.eligibility_checks_pass,
@@ -118,7 +115,7 @@ _TRANSITIONS = dict(
         (S.UNIT_PUBLICITY,),
         S.SUBMITTED,
         "第九条第二项",
-        _recommender(),
+        RECOMMENDER_ONLY,
         guards=(g.unit_not_banned, g.unit_publicity_ended, g.no_open_unit_objection),
     ),
     reject_after_unit_publicity=Transition(
@@ -126,32 +123,32 @@ _TRANSITIONS = dict(
         (S.UNIT_PUBLICITY,),
         S.NOT_RECOMMENDED,
         "第九条第二项",
-        _recommender(),
+        RECOMMENDER_ONLY,
         guards=(g.unit_objection_upheld,),
         comment_required=True,
     ),
     # ----- qualification review (Art 9(3)) -----
-    pass_qualification=Transition("资格审查通过", (S.SUBMITTED,), S.QUALIFIED, "第九条第三项", _office()),
+    pass_qualification=Transition("资格审查通过", (S.SUBMITTED,), S.QUALIFIED, "第九条第三项", OFFICE_ONLY),
     return_for_correction=Transition(
-        "退回补正", (S.SUBMITTED,), S.RETURNED, "第九条第三项", _office(), comment_required=True
+        "退回补正", (S.SUBMITTED,), S.RETURNED, "第九条第三项", OFFICE_ONLY, comment_required=True
     ),
     resubmit=Transition(
         "补正后重新上报",
         (S.RETURNED,),
         S.SUBMITTED,
         "第九条第三项",
-        _recommender(),
+        RECOMMENDER_ONLY,
         guards=(g.unit_not_banned, g.materials_complete),
     ),
     fail_qualification=Transition(
-        "资格审查不通过", (S.SUBMITTED,), S.INELIGIBLE, "第九条第三项", _office(), comment_required=True
+        "资格审查不通过", (S.SUBMITTED,), S.INELIGIBLE, "第九条第三项", OFFICE_ONLY, comment_required=True
     ),
     disqualify_for_fraud=Transition(
         "材料弄虚作假，取消申报资格",
         tuple(PRE_CERT),
         S.DISQUALIFIED,
         "第九条第三项",
-        _office(),
+        OFFICE_ONLY,
         comment_required=True,
         task=False,
     ),
@@ -161,12 +158,12 @@ _TRANSITIONS = dict(
         (S.QUALIFIED,),
         S.SHORTLISTED,
         "第九条第四项",
-        _office(),
+        OFFICE_ONLY,
         guards=(g.expert_review_recorded, g.within_quota),
         lock_round=True,
     ),
     not_shortlist=Transition(
-        "未列为建议人选", (S.QUALIFIED,), S.NOT_SELECTED, "第九条第四项", _office(), comment_required=True
+        "未列为建议人选", (S.QUALIFIED,), S.NOT_SELECTED, "第九条第四项", OFFICE_ONLY, comment_required=True
     ),
     # ----- publicity and inspection (Art 9(5)) -----
     start_district_publicity=Transition(
@@ -174,7 +171,7 @@ _TRANSITIONS = dict(
         (S.SHORTLISTED,),
         S.DISTRICT_PUBLICITY,
         "第九条第五项",
-        _office(),
+        OFFICE_ONLY,
         guards=(g.district_notice_live, g.district_window_computable, g.unit_posting_recorded),
         fields=lambda: {"unit_posted_on": _date("名单在申报单位公示（张贴）的日期")},
     ),
@@ -183,7 +180,7 @@ _TRANSITIONS = dict(
         (S.DISTRICT_PUBLICITY,),
         S.INSPECTION,
         "第九条第五项",
-        _office(),
+        OFFICE_ONLY,
         guards=(g.district_publicity_ended, g.no_open_district_objection),
     ),
     reject=Transition(
@@ -200,7 +197,7 @@ _TRANSITIONS = dict(
         (S.INSPECTION,),
         S.LEADING_GROUP_REVIEW,
         "第九条第六项",
-        _office(),
+        OFFICE_ONLY,
         guards=(g.inspection_without_objection, g.no_open_objection),
     ),
     submit_to_government=Transition(
@@ -215,7 +212,7 @@ _TRANSITIONS = dict(
         (S.GOVERNMENT_REVIEW,),
         S.ACTIVE,
         "第九条第六项",
-        _office(),
+        OFFICE_ONLY,
         guards=(g.announcement_recorded,),
         fields=lambda: {
             "announcement_date": _date("区政府办公室发文公布名单的日期"),
@@ -241,7 +238,7 @@ _TRANSITIONS = dict(
         (S.ACTIVE,),
         S.BENEFITS_STOPPED,
         "第十四条第二项",
-        _office(),
+        OFFICE_ONLY,
         guards=(g.stop_reason_valid,),
         fields=lambda: {
             "reason": forms.ChoiceField(label="原因", choices=StopReason.choices),
@@ -254,20 +251,20 @@ _TRANSITIONS = dict(
         (S.BENEFITS_STOPPED,),
         S.ACTIVE,
         "第十四条第二项",
-        _office(),
+        OFFICE_ONLY,
         comment_required=True,
         task=False,
     ),
     end_term=Transition(
-        "管理期满", (S.ACTIVE, S.BENEFITS_STOPPED), S.TERM_ENDED, "第四条", _office(), guards=(g.term_due,)
+        "管理期满", (S.ACTIVE, S.BENEFITS_STOPPED), S.TERM_ENDED, "第四条", OFFICE_ONLY, guards=(g.term_due,)
     ),
-    pass_term_evaluation=Transition("期满评估合格", (S.TERM_ENDED,), S.TERM_PASSED, "第十四条第三项", _office()),
+    pass_term_evaluation=Transition("期满评估合格", (S.TERM_ENDED,), S.TERM_PASSED, "第十四条第三项", OFFICE_ONLY),
     fail_term_evaluation=Transition(
         "期满评估不合格",
         (S.TERM_ENDED,),
         S.REVOKED,
         "第十四条第三项",
-        _office(),
+        OFFICE_ONLY,
         comment_required=True,
         fields=lambda: {
             "unit_responsible": forms.BooleanField(label="单位负有责任（取消单位申报资格）", required=False)
@@ -293,18 +290,16 @@ _TRANSITIONS = dict(
         (S.REVOCATION_PENDING,),
         S.REVOKED,
         "第十五条",
-        _office(),
+        OFFICE_ONLY,
         guards=(g.approver_is_not_proposer,),
         comment_required=True,
     ),
     dismiss_revocation=Transition(
-        "驳回取消资格申请", (S.REVOCATION_PENDING,), tuple(TITLED), "第十五条", _office(), comment_required=True
+        "驳回取消资格申请", (S.REVOCATION_PENDING,), tuple(TITLED), "第十五条", OFFICE_ONLY, comment_required=True
     ),
 )
 
-TRANSITIONS: dict[str, Transition] = {
-    name: Transition(**{**t.__dict__, "name": name}) for name, t in _TRANSITIONS.items()
-}
+TRANSITIONS: dict[str, Transition] = {name: dataclasses.replace(t, name=name) for name, t in _TRANSITIONS.items()}
 del _TRANSITIONS
 
 
