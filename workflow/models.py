@@ -173,9 +173,15 @@ class OfficialCalendarYear(ClusterableModel):
     year = models.PositiveSmallIntegerField("年份", unique=True)
     source = models.CharField("依据", max_length=200, help_text="如：国务院办公厅关于2027年部分节假日安排的通知")
     published = models.BooleanField("已核对并启用", default=False, help_text="启用后才用于计算该年的工作日。")
+    # A demo site needs windows in years the State Council has not scheduled yet; they must say so.
+    is_demo = models.BooleanField(
+        "演示（非官方）",
+        default=False,
+        help_text="勾选表示这是演示用的假设安排，不是国务院办公厅公布的安排；按此计算的公示期会标明“演示（非官方）”。",
+    )
 
     panels = [
-        FieldRowPanel([FieldPanel("year"), FieldPanel("published")]),
+        FieldRowPanel([FieldPanel("year"), FieldPanel("published"), FieldPanel("is_demo")]),
         FieldPanel("source"),
         InlinePanel("days", heading="放假日与调休上班日", label="日期"),
     ]
@@ -186,7 +192,19 @@ class OfficialCalendarYear(ClusterableModel):
         ordering = ["-year"]
 
     def __str__(self):
+        if self.is_demo:
+            return f"{self.year}年节假日安排【演示（非官方）】"
         return f"{self.year}年官方节假日安排"
+
+    def nature(self) -> str:
+        return "演示（非官方）" if self.is_demo else "国务院办公厅通知"
+
+    nature.short_description = "性质"
+
+    def status(self) -> str:
+        return "已启用" if self.published else "未启用（待核对）"
+
+    status.short_description = "状态"
 
 
 class OfficialCalendarDay(models.Model):

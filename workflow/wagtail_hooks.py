@@ -1,12 +1,17 @@
 """Rule sets and the working-day calendar in the admin (office only, by model permissions)."""
 
 from django.contrib import messages
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .calendar_entry import CalendarEntryView
 from .models import LOCKED_FIELDS, OfficialCalendarYear, RuleSet
+from .powers import may
 
 # What a new revision starts from: the latest rule set's numbers and citation table (SPEC §2).
 PREFILLED = [f for f in LOCKED_FIELDS if f not in ("name", "document_number", "valid_from")]
@@ -43,12 +48,64 @@ class RuleSetViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+class EntryButtonMixin:
+    """A header button to 按国务院通知录入, the usual way to enter a year."""
+
+    entry_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.entry_url_name and may(self.request.user, "manage_rules"):
+            buttons.append(HeaderButton("按国务院通知录入", url=reverse(self.entry_url_name), icon_name="doc-full"))
+        return buttons
+
+
+class CalendarIndexView(EntryButtonMixin, snippet_views.IndexView):
+    pass
+
+
+class CalendarCreateView(EntryButtonMixin, snippet_views.CreateView):
+    pass
+
+
+class CalendarEditView(snippet_views.EditView):
+    def get_context_data(self, **kwargs):
+        if self.request.method == "GET" and not self.object.published:
+            messages.warning(
+                self.request,
+                f"{self.object.year}年日历尚未启用，不用于计算工作日。请逐条核对下列日期，无误后勾选“已核对并启用”并保存。",
+            )
+        if self.object.is_demo:
+            messages.warning(
+                self.request, "这是演示（非官方）安排，不是国务院办公厅公布的安排；按它计算的公示期会标明演示。"
+            )
+        return super().get_context_data(**kwargs)
+
+
 class CalendarViewSet(SnippetViewSet):
     model = OfficialCalendarYear
     icon = "date"
     menu_label = "工作日历"
-    list_display = ["year", "source", "published"]
+    list_display = ["year", "source", "nature", "status"]
+    list_filter = ["published", "is_demo"]
+    index_view_class = CalendarIndexView
+    add_view_class = CalendarCreateView
+    edit_view_class = CalendarEditView
     copy_view_enabled = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(entry_url_name=self.get_url_name("enter"), **kwargs)
+
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(entry_url_name=self.get_url_name("enter"), **kwargs)
+
+    @property
+    def entry_view(self):
+        return self.construct_view(CalendarEntryView, edit_url_name=self.get_url_name("edit"))
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("enter/", self.entry_view, name="enter")]
 
 
 class RulesGroup(ViewSetGroup):
