@@ -227,6 +227,8 @@ ENDPOINTS = [
     Endpoint("certificate-docx", custom("roster_certificate_docx", _pk("active")), OFFICE_ONLY),
     # the menu item is shown to the office and the leading group only (roster/wagtail_hooks.py)
     Endpoint("traceability", custom("roster_traceability"), {OFFICE, LEADER, SUPER}),
+    # power manage_rules: a revision of the measures is imported by the office (home/policy_admin.py)
+    Endpoint("policy-import", custom("home_policy_import"), OFFICE_ONLY),
     # POST: moves, records added along the way, allowance runs
     Endpoint(
         "move-start_unit_publicity",

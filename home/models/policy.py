@@ -11,7 +11,7 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from workflow.articles import article as cite_article
@@ -21,15 +21,11 @@ from workflow.dates import validate_plausible
 from .base import SegmentedSearchMixin, chinese_date
 
 
-class ParagraphList(blocks.ListBlock):
-    def __init__(self, **kwargs):
-        super().__init__(blocks.TextBlock(label="段落"), **kwargs)
-
-
 class ArticleBlock(blocks.StructBlock):
     number = blocks.IntegerBlock(label="条号", min_value=1)
     text = blocks.TextBlock(label="条文")
-    items = blocks.ListBlock(blocks.TextBlock(label="项"), label="项", required=False)
+    # A new article starts without items: ListBlock's default is one empty item, which is required.
+    items = blocks.ListBlock(blocks.TextBlock(label="项"), label="项", default=[])
 
     class Meta:
         label = "条"
@@ -44,6 +40,21 @@ class ChapterBlock(blocks.StructBlock):
     class Meta:
         label = "章"
         icon = "folder-open-inverse"
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Like a required field, not enforced on a draft; Wagtail's min_num message would be generic.
+        if not value["articles"] and not self.is_deferred_validation:
+            raise blocks.StructBlockValidationError(
+                block_errors={"articles": blocks.ListBlockValidationError(non_block_errors=["每章至少应有一条。"])}
+            )
+        return value
+
+
+class PolicyPagePermissionTester(PagePermissionTester):
+    def can_copy(self):
+        # A copy would repeat the unique 文号; a revision is imported with its own (导入政策文件).
+        return False
 
 
 class PolicyPage(RoutablePageMixin, SegmentedSearchMixin, Page):
@@ -89,6 +100,9 @@ class PolicyPage(RoutablePageMixin, SegmentedSearchMixin, Page):
             ],
             heading="印发通知",
         ),
+        HelpPanel(
+            content="修订后的办法或更正后的全文，请通过菜单“导入政策文件”上传（.txt 或 .docx）；此处可手工修改个别章、条、项。"
+        ),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [index.SearchField("segmented_text")]
@@ -98,6 +112,9 @@ class PolicyPage(RoutablePageMixin, SegmentedSearchMixin, Page):
     class Meta:
         verbose_name = "政策文件"
         verbose_name_plural = "政策文件"
+
+    def permissions_for_user(self, user):
+        return PolicyPagePermissionTester(user, self)
 
     # --- validity (Art 16) ---
     def in_force_on(self, day: datetime.date) -> bool:
