@@ -9,8 +9,10 @@ class HomeConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from . import cache
+        from . import cache, listings
 
+        # Before the cache is bumped: the list is part of what was published.
+        page_published.connect(listings.fix_on_publish, dispatch_uid="notice-list-fixed")
         page_published.connect(cache.bump, dispatch_uid="public-cache-published")
         page_unpublished.connect(cache.bump, dispatch_uid="public-cache-unpublished")
         post_page_move.connect(cache.bump, dispatch_uid="public-cache-moved")

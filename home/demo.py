@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
+from .listings import publish_as_of
 from .models import (
     CallNoticePage,
     HomePage,
@@ -109,6 +110,15 @@ def publish(parent: Page, page: Page) -> Page:
     return page
 
 
+def publish_notice(parent: Page, page) -> Page:
+    """A 公示 or 名单公布 listing what the roster holds now, published at 00:00 today; a draft when empty."""
+    existing = parent.get_children().filter(slug=page.slug).first()
+    if existing:
+        return existing.specific
+    entries = list(page.entries_to_list())
+    return publish_as_of(parent, page, today_midnight(), entries)
+
+
 def application_form_document():
     Document = get_document_model()
     doc = Document.objects.filter(title="市中首席技师申报表（演示）").first()
@@ -144,7 +154,7 @@ def load_demo_content(round_=None) -> dict:
             application_form=application_form_document(),
         ),
     )
-    publicity = publish(
+    publicity = publish_notice(
         index,
         PublicityNoticePage(
             title="关于2024年度市中首席技师拟选拔人选的公示（演示数据）",
@@ -152,7 +162,6 @@ def load_demo_content(round_=None) -> dict:
             is_demo=True,
             round=round_,
             level="district",
-            go_live_at=today_midnight(),
             summary="2024年度市中首席技师拟选拔人选公示（演示数据，人员均为虚构）。",
             body="<p>经单位推荐、资格审查和专家评审，现将拟选拔人选予以公示，公示期为5个工作日。</p>",
             objection_address=OFFICE_ADDRESS,
@@ -160,13 +169,14 @@ def load_demo_content(round_=None) -> dict:
             objection_email=OFFICE_EMAIL,
         ),
     )
-    results = publish(
+    results = publish_notice(
         index,
         ResultsNoticePage(
             title="关于公布2024年度市中首席技师名单的通知（演示数据）",
             slug="results-2024",
             is_demo=True,
             round=round_,
+            document_number="市中政办字〔2025〕1号",
             summary="2024年度市中首席技师名单（演示数据，人员均为虚构）。",
             body="<p>经区人才工作领导小组研究、区政府同意，现将2024年度市中首席技师名单予以公布。</p>",
         ),

@@ -21,8 +21,11 @@ class PublicObjectionForm(forms.Form):
     def __init__(self, notice, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.notice = notice
-        self.fields["entry"].queryset = notice.candidates()
-        self.fields["entry"].label_from_instance = lambda e: f"{e.person.name}（{e.unit.name}）"
+        self.fields["entry"].queryset = notice.listed_entries()
+        # As published: the snapshot's name and unit (SPEC §4).
+        self.fields["entry"].label_from_instance = lambda e: "{name}（{unit_name}）".format(
+            **{"name": e.person.name, "unit_name": e.unit.name, **(e.published_facts or {})}
+        )
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_website(self):

@@ -4,7 +4,7 @@ Public lists carry only name, gender, unit, occupation, qualification level and 
 results, the certificate and announcement); never an ID number, phone, birth date or address.
 """
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from roster.models import Entry
 from workflow.models import QualificationLevel
@@ -32,26 +32,41 @@ def rows(entries, *extra: str) -> list[dict]:
 
 
 def publicity_candidates(notice):
-    """The entries a 公示 lists: its round's entries in the window of its level."""
+    """Whom a 公示 lists when it is published (SPEC §3). District: the round's shortlisted entries on no
+    other live district notice of the round (and entries whose notice was taken down: listed again).
+    Unit: the unit's entries in unit publicity on no other live notice of that unit."""
     if not notice.round_id:
         return Entry.objects.none()
-    entries = Entry.objects.filter(round_id=notice.round_id).select_related("person", "unit")
+    entries = Entry.objects.filter(round_id=notice.round_id)
     if notice.level == PublicityLevel.UNIT:
         entries = entries.filter(status=Status.UNIT_PUBLICITY, unit_id=notice.unit_id)
     else:
-        entries = entries.filter(status=Status.DISTRICT_PUBLICITY)
-    return entries.order_by("unit__name", "person__name")
+        entries = entries.filter(status__in=[Status.SHORTLISTED, Status.DISTRICT_PUBLICITY])
+    from .models.notices import PublicityListing  # the page models read this module
+
+    elsewhere = PublicityListing.objects.filter(
+        notice__round_id=notice.round_id, notice__level=notice.level, notice__live=True
+    )
+    if notice.pk:
+        elsewhere = elsewhere.exclude(notice_id=notice.pk)
+    return entries.exclude(pk__in=elsewhere.values("entry_id")).order_by("unit__name", "person__name")
 
 
-def announced_results(notice):
-    """The chief technicians a 名单公布 lists: its round's certified entries that are not revoked."""
+def results_to_announce(notice):
+    """Whom a 名单公布 lists when it is published (SPEC §3): the round's certified entries announced under
+    its 文号, plus those certified without a 文号 that are on no other 名单公布."""
     if not notice.round_id:
         return Entry.objects.none()
-    return (
-        Entry.objects.filter(round_id=notice.round_id, certificate_number__isnull=False, status__in=CERTIFIED)
-        .select_related("person", "unit")
-        .order_by("certificate_number")
-    )
+    from .models.notices import ResultsListing  # the page models read this module
+
+    certified = Entry.objects.filter(round_id=notice.round_id, certificate_number__isnull=False, status__in=CERTIFIED)
+    elsewhere = ResultsListing.objects.filter(notice__round_id=notice.round_id)
+    if notice.pk:
+        elsewhere = elsewhere.exclude(notice_id=notice.pk)
+    wanted = Q(announcement_number="")
+    if notice.document_number:
+        wanted |= Q(announcement_number=notice.document_number)
+    return certified.filter(wanted).exclude(pk__in=elsewhere.values("entry_id")).order_by("certificate_number")
 
 
 def roster_entries():

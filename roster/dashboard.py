@@ -3,7 +3,7 @@ terms ending and allowance runs due (SPEC §9). Queues derive from the role tabl
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -14,7 +14,7 @@ from workflow.powers import may
 from workflow.states import Status
 from workflow.transitions import TRANSITIONS
 
-from .models import AllowanceRun, Entry, Objection
+from .models import AllowanceRun, Entry, Objection, Round
 from .permissions import visible_entries
 
 S = Status
@@ -79,6 +79,8 @@ def windows_ending(user) -> list[dict]:
         label, w = window
         if w["state"] in ("open", "ended") and w["days_left"] is not None and w["days_left"] <= WINDOW_WARNING_WORKDAYS:
             note = "已期满" if w["state"] == "ended" else f"还剩{w['days_left']}个工作日（至{w['end']:%Y-%m-%d}）"
+            if w.get("demo_calendar"):
+                note += "，按演示（非官方）节假日安排计算"
             rows.append({"entry": entry, "label": label, "note": note})
     return rows
 
@@ -105,6 +107,22 @@ def allowance_due(user) -> str:
     ):
         return f"{last_year}年度津贴尚未批准发放（第十条：每年集中发放一次）"
     return ""
+
+
+def deadlines(user) -> list[dict]:
+    """Each open round's application deadline, and submissions after it waiting for the office (SPEC §4)."""
+    today = timezone.localdate()
+    rows = []
+    for round_ in Round.objects.filter(application_deadline__gte=today - datetime.timedelta(days=60)).order_by("-year"):
+        if round_.call_page() is None:
+            continue
+        left = (round_.application_deadline - today).days
+        state = "已截止" if left < 0 else ("今天截止" if left == 0 else f"还剩{left}天")
+        late = visible_entries(user).filter(
+            round=round_, status=S.SUBMITTED, submitted_at__date__gt=F("round__application_deadline")
+        )
+        rows.append({"round": round_, "state": state, "late": late.count()})
+    return rows
 
 
 def calendar_missing(user) -> str:
@@ -136,4 +154,6 @@ class RosterPanel(Component):
             "terms": terms_ending(user),
             "allowance_due": allowance_due(user),
             "calendar_missing": calendar_missing(user),
+            "deadlines": deadlines(user),
+            "entry_list": reverse("wagtailsnippets_roster_entry:list"),
         }

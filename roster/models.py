@@ -254,17 +254,6 @@ class Round(models.Model):
         """Art 9(1): the call, once published, opens the round until its deadline."""
         return self.call_page() is not None and timezone.localdate() <= self.application_deadline
 
-    def district_notice(self):
-        notices = self.publicity_pages.live().filter(level=PublicityLevel.DISTRICT)
-        return notices.order_by("first_published_at").first()
-
-    def district_notice_is_live(self) -> bool:
-        return self.district_notice() is not None
-
-    def district_publicity_first_day(self) -> datetime.date | None:
-        notice = self.district_notice()
-        return notice.window_first_day() if notice else None
-
 
 class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
     """One person in one round, recommended by one unit."""
@@ -407,6 +396,47 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
     @property
     def age_on_call_date(self) -> int:
         return eligibility.age_on(self.person.birth_date, self.round.call_date)
+
+    def facts_for_publication(self) -> dict:
+        """The facts a publicity list shows (SPEC §4, §8), as they stand now."""
+        person = self.person
+        return {
+            "name": person.name,
+            "gender": person.gender,
+            "unit_name": self.unit.name,
+            "occupation": person.occupation,
+            "level": person.get_qualification_level_display() if person.qualification_level else "",
+            "deeds_summary": self.deeds_summary,
+        }
+
+    def district_notice(self):
+        """The live district 公示 that lists this entry (the latest, after a 补充公示), or None (SPEC §3)."""
+        listing = (
+            self.publicity_listings.filter(notice__live=True, notice__level=PublicityLevel.DISTRICT)
+            .select_related("notice")
+            .order_by("-notice__first_published_at", "-pk")
+            .first()
+        )
+        return listing.notice if listing else None
+
+    def district_publicity_first_day(self) -> datetime.date | None:
+        notice = self.district_notice()
+        return notice.window_first_day() if notice else None
+
+    @property
+    def is_late(self) -> bool:
+        """Submitted (上报) after the call's deadline: marked 逾期 for the office, which decides (SPEC §4)."""
+        return (
+            bool(self.submitted_at) and timezone.localtime(self.submitted_at).date() > self.round.application_deadline
+        )
+
+    @property
+    def submission_note(self) -> str:
+        """上报日期 for the office's lists, marked 逾期 after the call's deadline."""
+        if not self.submitted_at:
+            return ""
+        day = timezone.localtime(self.submitted_at).date()
+        return f"{day:%Y-%m-%d}（逾期）" if self.is_late else f"{day:%Y-%m-%d}"
 
     def publicity_window(self):
         rules = self.round.rule_set

@@ -4,6 +4,7 @@ factories share this, so an entry in state S always carries the dates, records a
 import datetime
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from workflow import roles
 from workflow.states import Status
@@ -40,12 +41,18 @@ def numbered_person(n: int, unit, *, name: str, born: datetime.date, certificate
     )
 
 
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
 def lifecycle_fields(round_: Round, status: str, steps) -> dict:
     names = {name for name, _, _ in steps}
     call = round_.call_date
     fields = {}
     if "start_unit_publicity" in names:
         fields["unit_publicity_start"] = call + datetime.timedelta(days=7)
+    if "submit" in names:
+        fields["submitted_at"] = at(call + datetime.timedelta(days=20))
     if "start_district_publicity" in names:
         fields["unit_posted_on"] = call + datetime.timedelta(days=50)
         fields["district_publicity_start"] = call + datetime.timedelta(days=52)
@@ -104,6 +111,9 @@ def add_application_parts(entry: Entry) -> None:
 def add_state_records(entry: Entry, status: str, steps, make_user) -> None:
     """`make_user(role)` gives the users who act: an expert who scored, the office staff who decided."""
     names = {name for name, _, _ in steps}
+    if "start_unit_publicity" in names:
+        entry.published_facts = entry.facts_for_publication()
+        Entry.objects.filter(pk=entry.pk).update(published_facts=entry.published_facts)
     if "pass_qualification" in names and status not in (S.SUBMITTED,):
         expert = make_user(roles.EXPERT)
         entry.round.experts.add(expert)

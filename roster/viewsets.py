@@ -178,6 +178,7 @@ class EntryViewSet(RosterViewSet):
         "unit",
         "round",
         StatusBadgeColumn("status", label="状态"),
+        Column("submission_note", label="上报日期"),
         "updated_at",
     ]
     filterset_class = EntryFilterSet

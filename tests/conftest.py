@@ -84,10 +84,18 @@ def demo_site(db):
     """The demo site as `make demo` builds it: home, notices and the imported 2020 policy."""
     from django.core.management import call_command
 
-    from home.demo import load_demo_content
+    from home.demo import load_demo_content, today_midnight
     from tests.factories import RoundFactory
 
     pages = load_demo_content(RoundFactory(year=2024))
+    # The round has no entries yet, so its 公示 and 名单公布 are drafts (an empty list is not published).
+    # Tests list entries on them (tests.moves.link_district_notice, the factories); until then they
+    # stand live and empty from 00:00 today, as the site's notices did before lists were fixed.
+    for key in ("publicity", "results"):
+        page = pages[key]
+        midnight = today_midnight()
+        type(page).objects.filter(pk=page.pk).update(live=True, first_published_at=midnight, last_published_at=midnight)
+        page.live, page.first_published_at, page.last_published_at = True, midnight, midnight
     call_command("import_policy", verbosity=0)
     from home.models import PolicyPage
 

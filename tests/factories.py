@@ -16,7 +16,14 @@ from roster.models import (
     StaffProfile,
     Unit,
 )
-from roster.seeding import PDF_BYTES, add_application_parts, add_state_records, lifecycle_fields, path_to  # noqa: F401
+from roster.seeding import (  # noqa: F401
+    PDF_BYTES,
+    add_application_parts,
+    add_state_records,
+    at,
+    lifecycle_fields,
+    path_to,
+)
 from workflow import roles
 from workflow.models import RuleSet
 from workflow.states import Status
@@ -127,7 +134,53 @@ class EntryFactory(factory.django.DjangoModelFactory):
         entry = super()._create(model_class, *args, status=status, **fields, **kwargs)
         add_application_parts(entry)
         add_state_records(entry, status, steps, make_user=lambda role: UserFactory(role=role))
+        if any(name == "start_district_publicity" for name, _, _ in steps):
+            list_on_district_notice(entry)
         return entry
+
+
+def notice_index():
+    """Where test notices live: the demo site's 通知公告 when it is there, else an index of their own."""
+    from wagtail.models import Page
+
+    from home.models import NoticeIndexPage
+
+    index = NoticeIndexPage.objects.first()
+    if index is None:
+        index = Page.get_first_root_node().add_child(
+            instance=NoticeIndexPage(title="通知公告（测试）", slug="test-notices")
+        )
+    return index
+
+
+def list_on_district_notice(entry):
+    """SPEC §11: an entry past district publicity was listed on a live district notice of its round whose
+    window is the entry's: the round's notice (published the evening before the first day), or a new one."""
+    from home.listings import publish_as_of, republish_list
+    from home.models import PublicityListing, PublicityNoticePage
+
+    notice = PublicityNoticePage.objects.filter(round=entry.round, level="district").order_by("-live").first()
+    if notice is not None and not notice.live:
+        # The round's draft notice (empty until now) is published listing this entry.
+        notice.listings.create(entry=entry, position=1, facts=notice.listing_facts(entry))
+        republish_list(notice, at(entry.district_publicity_start - datetime.timedelta(days=1), 20), keep_rows=True)
+        return notice
+    if notice is not None:
+        PublicityListing.objects.create(
+            notice=notice, entry=entry, position=notice.listings.count() + 1, facts=notice.listing_facts(entry)
+        )
+        # Its window is that notice's window.
+        entry.district_publicity_start = notice.window_first_day()
+        Entry.objects.filter(pk=entry.pk).update(district_publicity_start=entry.district_publicity_start)
+        return notice
+    first_day = entry.district_publicity_start
+    page = PublicityNoticePage(
+        title=f"关于{entry.round.year}年度市中首席技师拟选拔人选的公示（测试）",
+        slug=f"test-publicity-{entry.round.pk}",
+        round=entry.round,
+        level="district",
+    )
+    return publish_as_of(notice_index(), page, at(first_day - datetime.timedelta(days=1), 20), [entry])
 
 
 class ObjectionFactory(factory.django.DjangoModelFactory):

@@ -93,10 +93,15 @@ def rolled_back():
 
 
 def link_district_notice(round_, notice) -> None:
-    """Makes the demo site's district publicity notice page the notice of `round_`."""
+    """Makes the demo site's district notice the 公示 of `round_`, listing its shortlisted entries as if
+    published at 00:00 today (the window's first day is today)."""
+    from home.demo import today_midnight
+    from home.listings import republish_list
+
     notice.round = round_
     notice.level = "district"
     notice.save()
+    republish_list(notice, today_midnight())
 
 
 def prepare(entry, state, name, request):

@@ -81,11 +81,11 @@ def test_search_without_match_says_so(demo_site, client):
 
 
 def test_notice_index_paginates(demo_site, client):
-    from home.models import ResultsNoticePage
+    from home.models import CallNoticePage
 
     index = demo_site["index"]
     for i in range(12):
-        page = ResultsNoticePage(title=f"测试公告{i}", slug=f"test-{i}", round=demo_site["results"].round)
+        page = CallNoticePage(title=f"测试公告{i}", slug=f"test-{i}", round=demo_site["call"].round)
         index.add_child(instance=page)
         page.save_revision().publish()
     first = client.get(index.url).content.decode()

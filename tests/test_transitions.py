@@ -10,9 +10,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from home.models import PublicityNoticePage
 from roster.models import Entry
 from roster.services import available, history, perform
-from tests.clock import travel
+from tests.clock import moment, travel
 from tests.factories import (
     EntryFactory,
     ExpertScoreFactory,
@@ -325,7 +326,8 @@ def test_start_district_publicity_refused_when_the_notice_is_not_live(demo_site)
 
 def test_start_inspection_only_after_the_district_window(db):
     entry = EntryFactory(status=S.DISTRICT_PUBLICITY)
-    Entry.objects.filter(pk=entry.pk).update(district_publicity_start=datetime.date(2024, 11, 4))
+    # The window is the listing notice's: first published on the evening of 3 November, from the 4th.
+    PublicityNoticePage.objects.filter(pk=entry.district_notice().pk).update(first_published_at=moment(2024, 11, 3, 20))
     user = office()
     with travel(2024, 11, 8, hour=20):
         assert_refused(entry, "start_inspection", user, article="第九条第五项")

@@ -149,16 +149,16 @@ def within_quota(entry):
 
 
 @guard("第九条第五项")
-def district_notice_live(entry):
-    """本批次区级公示已在区人民政府网站发布。"""
-    if not entry.round.district_notice_is_live():
-        return "本批次的区级公示尚未在区人民政府网站（本门户）发布"
+def listed_on_live_notice(entry):
+    """本人已列入在区人民政府网站（本门户）发布的区级公示名单。"""
+    if entry.district_notice() is None:
+        return "本人尚未列入已发布的区级公示名单；公示名单在发布时确定，之后列为人选的须发布补充公示"
 
 
 @guard("第九条第五项")
 def district_window_computable(entry):
     """区级公示期能按官方节假日安排算出（缺少该年安排时不能开始公示）。"""
-    first_day = entry.round.district_publicity_first_day()
+    first_day = entry.district_publicity_first_day()
     if first_day is None:
         return None
     try:
@@ -175,13 +175,19 @@ def unit_posting_recorded(entry, data):
         return "请填写名单在申报单位公示（张贴）的日期"
     if posted > _today():
         return "申报单位公示日期不能晚于今天"
+    first = entry.district_publicity_first_day()
+    if first and posted > first:
+        return f"申报单位公示日期不能晚于区级公示首日（{first:%Y-%m-%d}）"
 
 
 @guard("第九条第五项")
 def district_publicity_ended(entry):
-    """区级公示5个工作日已期满。"""
+    """区级公示5个工作日已期满（列入本人的公示仍在网上发布）。"""
+    first_day = entry.district_publicity_first_day()
+    if first_day is None:
+        return "列入本人的区级公示已撤下，公示中断；须发布新的公示列入本人并重新计算公示期"
     rules = entry.round.rule_set
-    return _window_ended(entry.district_publicity_start, rules.district_publicity_days, "区级公示期", "第九条第五项")
+    return _window_ended(first_day, rules.district_publicity_days, "区级公示期", "第九条第五项")
 
 
 @guard("第九条第五项")

@@ -79,6 +79,9 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     revoked_on = models.DateField("取消资格日期", null=True, blank=True, validators=[validate_plausible])
+    # SPEC §4: what unit publicity made public; lists render this, not the person's current record.
+    published_facts = models.JSONField("公示信息", default=dict, blank=True, editable=False)
+    submitted_at = models.DateTimeField("上报时间", null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -91,10 +94,11 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
     @move
     def start_unit_publicity(self, first_day=None, **data):
         self.unit_publicity_start = unit_first_day({"first_day": first_day})
+        self.published_facts = self.facts_for_publication()
 
     @move
     def submit(self, **data):
-        pass
+        self.submitted_at = timezone.now()
 
     @move
     def reject_after_unit_publicity(self, **data):
@@ -111,7 +115,8 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
 
     @move
     def resubmit(self, **data):
-        pass
+        # The correction that return_for_correction allowed is what is published from now on.
+        self.published_facts = self.facts_for_publication()
 
     @move
     def fail_qualification(self, **data):
@@ -135,7 +140,7 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
     def start_district_publicity(self, unit_posted_on=None, **data):
         if unit_posted_on:
             self.unit_posted_on = unit_posted_on
-        self.district_publicity_start = self.round.district_publicity_first_day()
+        self.district_publicity_start = self.district_notice().window_first_day()
 
     @move
     def start_inspection(self, **data):

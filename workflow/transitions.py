@@ -172,7 +172,7 @@ _TRANSITIONS = dict(
         S.DISTRICT_PUBLICITY,
         "第九条第五项",
         OFFICE_ONLY,
-        guards=(g.district_notice_live, g.district_window_computable, g.unit_posting_recorded),
+        guards=(g.listed_on_live_notice, g.district_window_computable, g.unit_posting_recorded),
         fields=lambda: {"unit_posted_on": _date("名单在申报单位公示（张贴）的日期")},
     ),
     start_inspection=Transition(

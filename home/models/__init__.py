@@ -3,7 +3,15 @@ is decided in home.public."""
 
 from .base import DEMO_NOTE, SegmentedSearchMixin, chinese_date
 from .home_page import HomePage
-from .notices import CallNoticePage, NoticeIndexPage, NoticePage, PublicityNoticePage, ResultsNoticePage
+from .notices import (
+    CallNoticePage,
+    NoticeIndexPage,
+    NoticePage,
+    PublicityListing,
+    PublicityNoticePage,
+    ResultsListing,
+    ResultsNoticePage,
+)
 from .policy import ArticleBlock, ChapterBlock, PolicyPage
 from .roster_page import RosterPage
 from .site import SiteChrome
@@ -17,7 +25,9 @@ __all__ = [
     "NoticeIndexPage",
     "NoticePage",
     "PolicyPage",
+    "PublicityListing",
     "PublicityNoticePage",
+    "ResultsListing",
     "ResultsNoticePage",
     "RosterPage",
     "SegmentedSearchMixin",

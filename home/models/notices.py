@@ -119,7 +119,49 @@ class CallNoticePage(NoticePage):
         return PolicyPage.objects.live().filter(document_number=self.round.rule_set.document_number).first()
 
 
-class PublicityNoticePage(RoutablePageMixin, NoticePage):
+class ListedNotice:
+    """A notice whose list is fixed at its first publication (SPEC §3): rows stored as the entries'
+    snapshots, so a later move, correction or revocation never edits what was published."""
+
+    def entries_to_list(self):
+        raise NotImplementedError
+
+    def listing_facts(self, entry) -> dict:
+        return dict(entry.published_facts or entry.facts_for_publication())
+
+    def fix_list(self) -> int:
+        """Stores the list when the notice is first published; later publications keep it."""
+        if self.listings.exists():
+            return self.listings.count()
+        model = self.listings.model
+        entries = list(self.entries_to_list().select_related("person", "unit"))
+        model.objects.bulk_create(
+            model(notice=self, entry=entry, position=n, facts=self.listing_facts(entry))
+            for n, entry in enumerate(entries, start=1)
+        )
+        return len(entries)
+
+    def listed_rows(self) -> list[dict]:
+        """The published list; before publication (preview), the list as it would be published now."""
+        if self.first_published_at and self.pk:
+            facts = [listing.facts for listing in self.listings.all()]
+        else:
+            facts = [self.listing_facts(e) for e in self.entries_to_list().select_related("person", "unit")]
+        rows = []
+        for fact in facts:
+            row = dict(fact)
+            if row.get("announcement_date"):
+                row["announcement_date"] = datetime.date.fromisoformat(row["announcement_date"])
+            rows.append(row)
+        return rows
+
+    def listed_entries(self):
+        from roster.models import Entry
+
+        return Entry.objects.filter(pk__in=self.listings.values("entry_id")).select_related("person", "unit")
+
+
+class PublicityNoticePage(ListedNotice, RoutablePageMixin, NoticePage):
     """公示: its candidate list is rendered from the roster entries in the window's state (SPEC §8)."""
 
     kind_label = "公示"
@@ -144,7 +186,9 @@ class PublicityNoticePage(RoutablePageMixin, NoticePage):
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("round"), FieldPanel("level"), FieldPanel("unit")]),
         HelpPanel(
-            content="公示名单由名册中处于相应公示状态的申报自动生成；公示期自页面上线之日（当日零时前上线）或次日起计算工作日。"
+            content="公示名单在首次发布时按名册确定并保存，此后不再变化：区级公示列入本批次已确定为建议人选、"
+            "且未列入本批次其他已发布区级公示的人员（之后确定的人选须另发补充公示）；单位公示列入该单位处于单位公示期的人员。"
+            "名单为空的公示不能发布。公示期自页面实际首次发布之日（当日零时前已发布）或次日起计算工作日。"
         ),
         *NoticePage.base_panels,
         MultiFieldPanel(
@@ -162,7 +206,7 @@ class PublicityNoticePage(RoutablePageMixin, NoticePage):
             raise ValidationError({"unit": "单位公示须选择推荐单位。"})
 
     # --- the list and the window, from the records ---
-    def candidates(self):
+    def entries_to_list(self):
         return public.publicity_candidates(self)
 
     def working_days(self) -> int:
@@ -170,8 +214,9 @@ class PublicityNoticePage(RoutablePageMixin, NoticePage):
         return rules.unit_publicity_days if self.level == PublicityLevel.UNIT else rules.district_publicity_days
 
     def window_first_day(self) -> datetime.date | None:
-        """SPEC §3: the go-live date if the page was live for the whole day, else the next day."""
-        went_live = self.go_live_at or self.first_published_at
+        """SPEC §3: the day of first publication if the page was live for the whole day, else the next
+        day. A go-live setting is a wish; the first publication is what really happened."""
+        went_live = self.first_published_at
         if not self.live or went_live is None:
             return None
         went_live = timezone.localtime(went_live)
@@ -198,7 +243,9 @@ class PublicityNoticePage(RoutablePageMixin, NoticePage):
             return {"state": "none", "label": "未关联批次"}
         first = self.window_first_day()
         if self.level == PublicityLevel.UNIT:
-            starts = self.candidates().exclude(unit_publicity_start=None).values_list("unit_publicity_start", flat=True)
+            starts = (
+                self.listed_entries().exclude(unit_publicity_start=None).values_list("unit_publicity_start", flat=True)
+            )
             first = min(starts, default=first)
         days = self.working_days()
         try:
@@ -212,7 +259,7 @@ class PublicityNoticePage(RoutablePageMixin, NoticePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Lazy: a cached fragment of the template may not need the rows at all.
-        context["candidate_list"] = SimpleLazyObject(lambda: public.rows(self.candidates()))
+        context["candidate_list"] = SimpleLazyObject(self.listed_rows)
         context["window"] = self.window(request)
         return context
 
@@ -229,35 +276,85 @@ class PublicityNoticePage(RoutablePageMixin, NoticePage):
         return self.url + self.reverse_subpage("objection")
 
 
-class ResultsNoticePage(NoticePage):
-    """名单公布 (Art 9(6)): the certified entries of a round, from the roster."""
+class ResultsNoticePage(ListedNotice, NoticePage):
+    """名单公布 (Art 9(6)): the certified entries of a round under one 文号, fixed at publication."""
 
     kind_label = "名单公布"
 
     round = models.ForeignKey(
         "roster.Round", verbose_name="评选批次", null=True, on_delete=models.PROTECT, related_name="results_pages"
     )
+    document_number = models.CharField(
+        "公布文号", max_length=60, blank=True, help_text="区政府办公室公布名单的文号，如：市中政办字〔2027〕1号。"
+    )
 
     content_panels = Page.content_panels + [
-        FieldPanel("round"),
-        HelpPanel(content="名单由名册中本批次已颁发证书的首席技师自动生成；被取消资格的不再列出。"),
+        FieldRowPanel([FieldPanel("round"), FieldPanel("document_number")]),
+        HelpPanel(
+            content="名单在首次发布时按名册确定并保存，此后不再变化：列入本批次已颁发证书、公布文号与本页相同的首席技师，"
+            "以及颁证时未填文号、且未列入其他名单公布的首席技师。之后的取消资格不改动已发布的名单"
+            "（名册和证书查询显示当前状态）。名单为空的不能发布。"
+        ),
         *NoticePage.base_panels,
     ]
 
     class Meta:
         verbose_name = "名单公布"
 
-    def results(self):
-        return public.announced_results(self)
+    def entries_to_list(self):
+        return public.results_to_announce(self)
+
+    def listing_facts(self, entry) -> dict:
+        return {
+            **super().listing_facts(entry),
+            "certificate_number": entry.certificate_number,
+            "announcement_number": entry.announcement_number,
+            "announcement_date": entry.announcement_date.isoformat() if entry.announcement_date else "",
+        }
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Lazy: a cached fragment of the template may not need the rows at all.
-        results = SimpleLazyObject(
-            lambda: public.rows(self.results(), "certificate_number", "announcement_number", "announcement_date")
-        )
+        results = SimpleLazyObject(self.listed_rows)
         context["result_list"] = results
         context["announcement"] = SimpleLazyObject(
-            lambda: (results[0]["announcement_number"], results[0]["announcement_date"]) if results else None
+            lambda: (self.document_number, results[0]["announcement_date"]) if results else None
         )
         return context
+
+
+class Listing(models.Model):
+    """One row of a published list, as it was published (SPEC §3)."""
+
+    entry = models.ForeignKey("roster.Entry", verbose_name="申报记录", on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField("序号")
+    facts = models.JSONField("公布内容")
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.position}. {self.facts.get('name', '')}"
+
+
+class PublicityListing(Listing):
+    notice = models.ForeignKey(PublicityNoticePage, on_delete=models.CASCADE, related_name="listings")
+    entry = models.ForeignKey(
+        "roster.Entry", verbose_name="申报记录", on_delete=models.PROTECT, related_name="publicity_listings"
+    )
+
+    class Meta(Listing.Meta):
+        verbose_name = "公示名单行"
+        constraints = [models.UniqueConstraint(fields=["notice", "entry"], name="one_publicity_row_per_entry")]
+
+
+class ResultsListing(Listing):
+    notice = models.ForeignKey(ResultsNoticePage, on_delete=models.CASCADE, related_name="listings")
+    entry = models.ForeignKey(
+        "roster.Entry", verbose_name="申报记录", on_delete=models.PROTECT, related_name="results_listings"
+    )
+
+    class Meta(Listing.Meta):
+        verbose_name = "名单公布行"
+        constraints = [models.UniqueConstraint(fields=["notice", "entry"], name="one_results_row_per_entry")]
