@@ -191,11 +191,23 @@ def test_office_takes_entries_from_review_to_certificate(portal, new_context):
     page.reload()
     take_move(page, "列为建议人选")
     expect(status_badge(page)).to_have_text("建议人选")
+    # Shortlisted after the round's 公示 went out: a 补充公示 lists it (SPEC §3).
+    from home.demo import today_midnight
+    from home.listings import publish_as_of
+    from home.models import PublicityNoticePage
+
+    supplement = publish_as_of(
+        portal["publicity"].get_parent(),
+        PublicityNoticePage(title="补充公示（测试）", slug="supplement", round=round_, level="district"),
+        today_midnight(),
+        [entry],
+    )
+    page.reload()
     take_move(page, "开始区级公示", {"名单在申报单位公示（张贴）的日期": today().isoformat()})
     expect(status_badge(page)).to_have_text("区级公示中")
     expect(page.locator("ul.roster-blocked")).to_contain_text("尚未结束")  # start_inspection waits for the window
     public = new_context().new_page()
-    public.goto(portal["publicity"].url)
+    public.goto(supplement.url)
     expect(public.locator("table.data-table")).to_contain_text(entry.person.name)
 
     # Later states, built with their records (the district window of this entry has ended).
