@@ -56,11 +56,7 @@ def publish_as_of(parent: Page, page: Page, when, entries=()) -> Page:
     if isinstance(page, ListedNotice):
         if not entries:
             return page  # a notice with an empty list stays a draft
-        model = page.listings.model
-        model.objects.bulk_create(
-            model(notice=page, entry=entry, position=n, facts=page.listing_facts(entry))
-            for n, entry in enumerate(entries, start=1)
-        )
+        page.store_rows(entries)
     page.save_revision().publish()
     Page.objects.filter(pk=page.pk).update(first_published_at=when, last_published_at=when)
     page.first_published_at = page.last_published_at = when

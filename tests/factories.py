@@ -157,18 +157,16 @@ def list_on_district_notice(entry):
     """SPEC §11: an entry past district publicity was listed on a live district notice of its round whose
     window is the entry's: the round's notice (published the evening before the first day), or a new one."""
     from home.listings import publish_as_of, republish_list
-    from home.models import PublicityListing, PublicityNoticePage
+    from home.models import PublicityNoticePage
 
     notice = PublicityNoticePage.objects.filter(round=entry.round, level="district").order_by("-live").first()
     if notice is not None and not notice.live:
         # The round's draft notice (empty until now) is published listing this entry.
-        notice.listings.create(entry=entry, position=1, facts=notice.listing_facts(entry))
+        notice.store_rows([entry])
         republish_list(notice, at(entry.district_publicity_start - datetime.timedelta(days=1), 20), keep_rows=True)
         return notice
     if notice is not None:
-        PublicityListing.objects.create(
-            notice=notice, entry=entry, position=notice.listings.count() + 1, facts=notice.listing_facts(entry)
-        )
+        notice.store_rows([entry])
         # Its window is that notice's window.
         entry.district_publicity_start = notice.window_first_day()
         Entry.objects.filter(pk=entry.pk).update(district_publicity_start=entry.district_publicity_start)

@@ -133,13 +133,17 @@ class ListedNotice:
         """Stores the list when the notice is first published; later publications keep it."""
         if self.listings.exists():
             return self.listings.count()
-        model = self.listings.model
         entries = list(self.entries_to_list().select_related("person", "unit"))
+        self.store_rows(entries)
+        return len(entries)
+
+    def store_rows(self, entries) -> None:
+        """Appends `entries` to the stored list, each as its snapshot."""
+        model, start = self.listings.model, self.listings.count()
         model.objects.bulk_create(
             model(notice=self, entry=entry, position=n, facts=self.listing_facts(entry))
-            for n, entry in enumerate(entries, start=1)
+            for n, entry in enumerate(entries, start=start + 1)
         )
-        return len(entries)
 
     def listed_rows(self) -> list[dict]:
         """The published list; before publication (preview), the list as it would be published now."""
