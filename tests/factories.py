@@ -131,11 +131,15 @@ class EntryFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, status=S.DRAFT, **kwargs):
         steps = path_to(status)
         fields = lifecycle_fields(kwargs["round"], status, steps)
+        given = {name: kwargs.pop(name) for name in list(kwargs) if name in fields}
+        fields.update(given)  # dates given win
         entry = super()._create(model_class, *args, status=status, **fields, **kwargs)
         add_application_parts(entry)
         add_state_records(entry, status, steps, make_user=lambda role: UserFactory(role=role))
         if any(name == "start_district_publicity" for name, _, _ in steps):
-            list_on_district_notice(entry)
+            # An entry in its district window without a given first day joins the round's live notice.
+            join_live = status == S.DISTRICT_PUBLICITY and "district_publicity_start" not in given
+            list_on_district_notice(entry, join_live=join_live)
         return entry
 
 
@@ -153,28 +157,32 @@ def notice_index():
     return index
 
 
-def list_on_district_notice(entry):
+def list_on_district_notice(entry, join_live: bool = False):
     """SPEC §11: an entry past district publicity was listed on a live district notice of its round whose
-    window is the entry's: the round's notice (published the evening before the first day), or a new one."""
+    window starts on the entry's first day: a live one of that window (or, with `join_live`, the round's
+    latest live notice, whose window becomes the entry's), the round's draft notice (published the evening
+    before the first day), or a new one."""
     from home.listings import publish_as_of, republish_list
     from home.models import PublicityNoticePage
 
-    notice = PublicityNoticePage.objects.filter(round=entry.round, level="district").order_by("-live").first()
-    if notice is not None and not notice.live:
+    first_day = entry.district_publicity_start
+    notices = PublicityNoticePage.objects.filter(round=entry.round, level="district")
+    for notice in notices.filter(live=True).order_by("-first_published_at"):
+        if join_live or notice.window_first_day() == first_day:
+            notice.store_rows([entry])
+            if first_day != notice.window_first_day():
+                entry.district_publicity_start = notice.window_first_day()
+                Entry.objects.filter(pk=entry.pk).update(district_publicity_start=entry.district_publicity_start)
+            return notice
+    notice = notices.filter(live=False).first()
+    if notice is not None:
         # The round's draft notice (empty until now) is published listing this entry.
         notice.store_rows([entry])
-        republish_list(notice, at(entry.district_publicity_start - datetime.timedelta(days=1), 20), keep_rows=True)
+        republish_list(notice, at(first_day - datetime.timedelta(days=1), 20), keep_rows=True)
         return notice
-    if notice is not None:
-        notice.store_rows([entry])
-        # Its window is that notice's window.
-        entry.district_publicity_start = notice.window_first_day()
-        Entry.objects.filter(pk=entry.pk).update(district_publicity_start=entry.district_publicity_start)
-        return notice
-    first_day = entry.district_publicity_start
     page = PublicityNoticePage(
         title=f"关于{entry.round.year}年度市中首席技师拟选拔人选的公示（测试）",
-        slug=f"test-publicity-{entry.round.pk}",
+        slug=f"test-publicity-{entry.round.pk}-{first_day:%Y%m%d}",
         round=entry.round,
         level="district",
     )

@@ -176,9 +176,11 @@ def portal(demo_site):
     from workflow.states import Status
 
     round_ = demo_site["publicity"].round
-    candidate = EntryFactory(round=round_, status=Status.DISTRICT_PUBLICITY)
-    candidate.district_publicity_start = demo_site["publicity"].window_first_day()
-    candidate.save(update_fields=["district_publicity_start"])
+    candidate = EntryFactory(
+        round=round_,
+        status=Status.DISTRICT_PUBLICITY,
+        district_publicity_start=demo_site["publicity"].window_first_day(),
+    )
     chief = EntryFactory(round=round_, status=Status.ACTIVE)
     assert chief.certificate_number == "SZSX-2024-001"
     assert demo_site["publicity"].window()["state"] == "open", demo_site["publicity"].window()

@@ -211,7 +211,11 @@ def test_office_takes_entries_from_review_to_certificate(portal, new_context):
     expect(public.locator("table.data-table")).to_contain_text(entry.person.name)
 
     # Later states, built with their records (the district window of this entry has ended).
-    later = EntryFactory(round=round_, status=S.DISTRICT_PUBLICITY)
+    later = EntryFactory(
+        round=round_,
+        status=S.DISTRICT_PUBLICITY,
+        district_publicity_start=round_.application_deadline + datetime.timedelta(days=7),
+    )
     page.goto(inspect_path(later))
     take_move(page, "公示期满，组织实地考察")
     expect(status_badge(page)).to_have_text("实地考察")
