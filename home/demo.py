@@ -129,9 +129,53 @@ def application_form_document():
     return doc
 
 
-@transaction.atomic
-def load_demo_content(round_=None) -> dict:
-    """The site's pages; the 2024 notices are linked to `round_` and render its entries."""
+def call_page(round_) -> CallNoticePage:
+    rules = round_.rule_set
+    return CallNoticePage(
+        title=f"关于开展{round_.year}年度市中首席技师选拔工作的通知（演示数据）",
+        slug=f"call-{round_.year}",
+        is_demo=True,
+        round=round_,
+        summary=f"{round_.year}年度市中首席技师选拔申报工作安排（演示数据）。",
+        body=f"<p>根据《市中首席技师选拔管理办法》（{rules.document_number}）{rules.cite('第九条')}，"
+        f"现部署{round_.year}年度市中首席技师选拔申报工作。本年度选拔不超过{round_.quota}人，管理期限为"
+        f"{rules.term_years}年，管理期间每人每月享受区政府津贴{rules.allowance_per_month}元。"
+        f"申报截止日期为{round_.application_deadline.year}年{round_.application_deadline.month}月"
+        f"{round_.application_deadline.day}日。</p>",
+        application_form=application_form_document(),
+    )
+
+
+def publicity_page(round_) -> PublicityNoticePage:
+    return PublicityNoticePage(
+        title=f"关于{round_.year}年度市中首席技师拟选拔人选的公示（演示数据）",
+        slug=f"publicity-{round_.year}",
+        is_demo=True,
+        round=round_,
+        level="district",
+        summary=f"{round_.year}年度市中首席技师拟选拔人选公示（演示数据，人员均为虚构）。",
+        body="<p>经单位推荐、资格审查和专家评审，现将拟选拔人选予以公示，公示期为"
+        f"{round_.rule_set.district_publicity_days}个工作日。</p>",
+        objection_address=OFFICE_ADDRESS,
+        objection_phone=OFFICE_PHONE,
+        objection_email=OFFICE_EMAIL,
+    )
+
+
+def results_page(round_, document_number: str) -> ResultsNoticePage:
+    return ResultsNoticePage(
+        title=f"关于公布{round_.year}年度市中首席技师名单的通知（演示数据）",
+        slug=f"results-{round_.year}",
+        is_demo=True,
+        round=round_,
+        document_number=document_number,
+        summary=f"{round_.year}年度市中首席技师名单（演示数据，人员均为虚构）。",
+        body=f"<p>经区人才工作领导小组研究、区政府同意，现将{round_.year}年度市中首席技师名单予以公布。</p>",
+    )
+
+
+def load_demo_site() -> dict:
+    """The site's pages that belong to no round: home, 通知公告, 首席技师风采."""
     home = ensure_home()
     site = Site.objects.get(root_page=home)
     ensure_settings(site)
@@ -139,46 +183,6 @@ def load_demo_content(round_=None) -> dict:
         home,
         NoticeIndexPage(
             title="通知公告", slug="notices", show_in_menus=True, intro="<p>申报通知、公示和名单公布。</p>"
-        ),
-    )
-    call = publish(
-        index,
-        CallNoticePage(
-            title="关于开展2024年度市中首席技师选拔工作的通知（演示数据）",
-            slug="call-2024",
-            is_demo=True,
-            round=round_,
-            summary="2024年度市中首席技师选拔申报工作安排（演示数据）。",
-            body="<p>根据《市中首席技师选拔管理办法》（市中政办字〔2020〕33号）第九条，现部署2024年度市中首席技师选拔申报工作。"
-            "本年度选拔不超过10人，管理期限为4年，管理期间每人每月享受区政府津贴200元。</p>",
-            application_form=application_form_document(),
-        ),
-    )
-    publicity = publish_notice(
-        index,
-        PublicityNoticePage(
-            title="关于2024年度市中首席技师拟选拔人选的公示（演示数据）",
-            slug="publicity-2024",
-            is_demo=True,
-            round=round_,
-            level="district",
-            summary="2024年度市中首席技师拟选拔人选公示（演示数据，人员均为虚构）。",
-            body="<p>经单位推荐、资格审查和专家评审，现将拟选拔人选予以公示，公示期为5个工作日。</p>",
-            objection_address=OFFICE_ADDRESS,
-            objection_phone=OFFICE_PHONE,
-            objection_email=OFFICE_EMAIL,
-        ),
-    )
-    results = publish_notice(
-        index,
-        ResultsNoticePage(
-            title="关于公布2024年度市中首席技师名单的通知（演示数据）",
-            slug="results-2024",
-            is_demo=True,
-            round=round_,
-            document_number="市中政办字〔2025〕1号",
-            summary="2024年度市中首席技师名单（演示数据，人员均为虚构）。",
-            body="<p>经区人才工作领导小组研究、区政府同意，现将2024年度市中首席技师名单予以公布。</p>",
         ),
     )
     roster = publish(
@@ -190,11 +194,36 @@ def load_demo_content(round_=None) -> dict:
             intro="<p>市中首席技师名单与先进事迹（演示数据，人员均为虚构）。</p>",
         ),
     )
-    return {
-        "home": home,
-        "index": index,
-        "call": call,
-        "publicity": publicity,
-        "results": results,
-        "roster": roster,
-    }
+    return {"home": home, "index": index, "roster": roster}
+
+
+def publish_round_notices(
+    index, round_, *, call_at, publicity_at, publicity_list, results_at, results_list, document_number
+):
+    """A round's call, 公示 and 名单公布, each published when it went out (None: not yet) and listing the
+    entries it listed then. Pages already present are left as they are."""
+    pages = {}
+    now = timezone.now()
+    for key, page, when, entries in (
+        ("call", call_page(round_), call_at, None),
+        ("publicity", publicity_page(round_), publicity_at, publicity_list),
+        ("results", results_page(round_, document_number), results_at, results_list),
+    ):
+        existing = index.get_children().filter(slug=page.slug).first()
+        if existing is not None:
+            pages[key] = existing.specific
+        elif when is not None and when <= now and (entries is None or entries):
+            pages[key] = publish_as_of(index, page, when, entries or ())
+    return pages
+
+
+@transaction.atomic
+def load_demo_content(round_=None) -> dict:
+    """The site's pages and `round_`'s notices, published at 00:00 today (tests build on this); a 公示 or
+    名单公布 with nothing to list stays a draft."""
+    pages = load_demo_site()
+    index = pages["index"]
+    call = publish(index, call_page(round_))
+    publicity = publish_notice(index, publicity_page(round_))
+    results = publish_notice(index, results_page(round_, f"市中政办字〔{round_.year + 1}〕1号"))
+    return {**pages, "call": call, "publicity": publicity, "results": results}

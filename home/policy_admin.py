@@ -109,6 +109,7 @@ def policy_import_preview(request):
             "source_name": stored["name"],
             "written_date": chinese_date(doc.written_date),
             "effective_until": chinese_date(doc.effective_until),
+            "effective_from": chinese_date(doc.effective_from),
             "chapters": chapters,
             "article_count": len(doc.articles()),
             "page": page,

@@ -35,6 +35,7 @@ ARTICLE = re.compile(rf"^第({CN_NUM})条[\s\u3000]*(.*)$")
 ITEM = re.compile(rf"^（{CN_NUM}）")
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 VALID_UNTIL = re.compile(r"有效期至(\d{4})年(\d{1,2})月(\d{1,2})日")
+IN_FORCE_FROM = re.compile(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起施行")
 SUFFIXES = (".txt", ".docx")
 
 
@@ -71,6 +72,15 @@ class ParsedPolicy:
     disclosure_note: str = ""
     title: str = ""
     chapters: list[dict] = field(default_factory=list)
+
+    @property
+    def effective_from(self) -> datetime.date | None:
+        """The day the text says it takes effect (自…起施行); None when it takes effect on publication."""
+        for article in self.articles():
+            m = IN_FORCE_FROM.search(article["text"])
+            if m:
+                return datetime.date(*map(int, m.groups()))
+        return None
 
     @property
     def effective_until(self) -> datetime.date | None:
@@ -174,8 +184,9 @@ def _parse_body(doc: ParsedPolicy, lines: list[Line]) -> None:
     starts: list[tuple[dict, Line]] = []  # each chapter and article with the line that opens it
     for line in lines:
         text = line.text
-        if m := VALID_UNTIL.search(text):
-            _date(line, m)
+        for pattern in (VALID_UNTIL, IN_FORCE_FROM):
+            if m := pattern.search(text):
+                _date(line, m)
         if m := CHAPTER.match(text):
             number = articles.to_int(m.group(1))
             if number != len(doc.chapters) + 1:
@@ -277,7 +288,7 @@ def save_policy(
     page.document_number = doc.document_number
     page.written_date = doc.written_date
     page.publish_date = page.publish_date or publish_date or doc.written_date
-    page.effective_from = page.publish_date
+    page.effective_from = doc.effective_from or page.publish_date
     page.effective_until = doc.effective_until
     page.notice_title = doc.notice_title
     page.addressee = doc.addressee

@@ -2,6 +2,7 @@
 factories share this, so an entry in state S always carries the dates, records and history of S."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -12,7 +13,7 @@ from workflow.transitions import TRANSITIONS, add_years, path_to  # noqa: F401 -
 
 from . import idnumber
 from .models import Apprentice, CompetitionResult, Entry, EvidenceFile, ExpertScore, Honour, Invention, Person, Round
-from .services import record
+from .services import history, record
 
 S = Status
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -45,42 +46,74 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def lifecycle_fields(round_: Round, status: str, steps) -> dict:
+@dataclass
+class Timeline:
+    """When an entry's lifecycle happened: the dates its records carry and, when given, the moment of each
+    move (the history's timestamps). Tests use `Timeline.simple`; the demo sets working days."""
+
+    unit_publicity_start: datetime.date
+    submitted_at: datetime.datetime
+    unit_posted_on: datetime.date
+    district_publicity_start: datetime.date
+    announcement_date: datetime.date
+    announcement_number: str
+    benefits_stopped_on: datetime.date | None = None
+    revocation_fact_date: datetime.date | None = None
+    revoked_on: datetime.date | None = None
+    moments: dict[str, datetime.datetime] = field(default_factory=dict)  # move name -> when it was taken
+    created_at: datetime.datetime | None = None
+    marker: str = "测试"  # how the generated statements are marked
+
+    @classmethod
+    def simple(cls, round_: Round) -> "Timeline":
+        call = round_.call_date
+        announced = datetime.date(round_.year + 1, 1, 20)
+        return cls(
+            unit_publicity_start=call + datetime.timedelta(days=7),
+            submitted_at=at(call + datetime.timedelta(days=20)),
+            unit_posted_on=call + datetime.timedelta(days=50),
+            district_publicity_start=call + datetime.timedelta(days=52),
+            announcement_date=announced,
+            announcement_number=f"市中政办字〔{round_.year + 1}〕1号",
+            benefits_stopped_on=announced.replace(month=6),
+            revocation_fact_date=announced + datetime.timedelta(days=100),
+            revoked_on=announced + datetime.timedelta(days=200),
+        )
+
+
+def lifecycle_fields(round_: Round, status: str, steps, timeline: Timeline | None = None) -> dict:
     names = {name for name, _, _ in steps}
-    call = round_.call_date
+    when = timeline or Timeline.simple(round_)
     fields = {}
     if "start_unit_publicity" in names:
-        fields["unit_publicity_start"] = call + datetime.timedelta(days=7)
+        fields["unit_publicity_start"] = when.unit_publicity_start
     if "submit" in names:
-        fields["submitted_at"] = at(call + datetime.timedelta(days=20))
+        fields["submitted_at"] = when.submitted_at
     if "start_district_publicity" in names:
-        fields["unit_posted_on"] = call + datetime.timedelta(days=50)
-        fields["district_publicity_start"] = call + datetime.timedelta(days=52)
+        fields["unit_posted_on"] = when.unit_posted_on
+        fields["district_publicity_start"] = when.district_publicity_start
     if "start_inspection" in names:
         fields["inspection_result"] = "no_objection"
     if "certify" in names:
-        announced = datetime.date(round_.year + 1, 1, 20)
         fields.update(
-            announcement_date=announced,
-            announcement_number=f"市中政办字〔{round_.year + 1}〕1号",
-            term_start=announced,
-            term_end=add_years(announced, round_.rule_set.term_years),
+            announcement_date=when.announcement_date,
+            announcement_number=when.announcement_number,
+            term_start=when.announcement_date,
+            term_end=add_years(when.announcement_date, round_.rule_set.term_years),
         )
     if "stop_benefits" in names:
-        fields.update(
-            benefits_stop_reason="left_post", benefits_stopped_on=fields["announcement_date"].replace(month=6)
-        )
+        fields.update(benefits_stop_reason="left_post", benefits_stopped_on=when.benefits_stopped_on)
     if "pass_term_evaluation" in names:
         fields["term_evaluation"] = "pass"
     if "propose_revocation" in names:
         fields.update(
             status_before_revocation=S.ACTIVE,
             revocation_ground=4,
-            revocation_fact_date=fields["announcement_date"] + datetime.timedelta(days=100),
-            revocation_statement="（测试）其他应当取消称号的行为。",
+            revocation_fact_date=when.revocation_fact_date,
+            revocation_statement=f"（{when.marker}）其他应当取消称号的行为。",
         )
     if "approve_revocation" in names:
-        fields.update(revoked_on=fields["announcement_date"] + datetime.timedelta(days=200), certificate_recalled=True)
+        fields.update(revoked_on=when.revoked_on, certificate_recalled=True)
     return fields
 
 
@@ -108,8 +141,10 @@ def add_application_parts(entry: Entry) -> None:
     evidence.file.save("certificate.pdf", ContentFile(PDF_BYTES), save=True)
 
 
-def add_state_records(entry: Entry, status: str, steps, make_user) -> None:
-    """`make_user(role)` gives the users who act: an expert who scored, the office staff who decided."""
+def add_state_records(entry: Entry, status: str, steps, make_user, timeline: Timeline | None = None) -> None:
+    """`make_user(role)` gives the users who act: an expert who scored, the office staff who decided.
+    A timeline with moments dates the history, the score and the files when they happened."""
+    marker = timeline.marker if timeline else "测试"
     names = {name for name, _, _ in steps}
     if "start_unit_publicity" in names:
         entry.published_facts = entry.facts_for_publication()
@@ -132,7 +167,7 @@ def add_state_records(entry: Entry, status: str, steps, make_user) -> None:
         Entry.objects.filter(pk=entry.pk).update(certificate_number=entry.certificate_number)
     office = None
     for name, source, target in steps:
-        comment = "（测试）书面说明" if TRANSITIONS[name].comment_required else ""
+        comment = f"（{marker}）书面说明" if TRANSITIONS[name].comment_required else ""
         user = None
         if name in ("propose_revocation", "approve_revocation"):
             office = office or make_user(roles.OFFICE)
@@ -141,6 +176,23 @@ def add_state_records(entry: Entry, status: str, steps, make_user) -> None:
     if "propose_revocation" in names:
         Entry.objects.filter(pk=entry.pk).update(revocation_proposed_by=office)
         entry.revocation_proposed_by = office
+    if timeline is not None and timeline.moments:
+        _date_records(entry, steps, timeline)
+
+
+def _date_records(entry: Entry, steps, timeline: Timeline) -> None:
+    records = list(history(entry))
+    for (name, _, _), log_entry in zip(steps, records, strict=True):
+        moment = timeline.moments[name]
+        data = {**log_entry.data, "at": moment.isoformat()}
+        type(log_entry).objects.filter(pk=log_entry.pk).update(timestamp=moment, data=data)
+    last = timeline.moments[steps[-1][0]] if steps else timeline.created_at
+    created = timeline.created_at or last
+    Entry.objects.filter(pk=entry.pk).update(created_at=created, updated_at=last)
+    EvidenceFile.objects.filter(entry=entry).update(uploaded_at=created)
+    if "shortlist" in timeline.moments or "not_shortlist" in timeline.moments:
+        scored = timeline.moments.get("shortlist") or timeline.moments["not_shortlist"]
+        ExpertScore.objects.filter(entry=entry).update(created_at=scored - datetime.timedelta(days=1))
 
 
 def _record_step(entry, name, source, target, user, comment):
