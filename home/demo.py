@@ -14,6 +14,7 @@ from .models import (
     CallNoticePage,
     HomePage,
     NoticeIndexPage,
+    PolicyPage,
     PublicityNoticePage,
     ResultsNoticePage,
     RosterPage,
@@ -129,6 +130,12 @@ def application_form_document():
     return doc
 
 
+def policy_title(rules) -> str:
+    """The title of the measures a rule set implements, as their policy page gives it."""
+    page = PolicyPage.objects.filter(document_number=rules.document_number).first()
+    return page.title if page else "市中首席技师选拔管理办法"
+
+
 def call_page(round_) -> CallNoticePage:
     rules = round_.rule_set
     return CallNoticePage(
@@ -137,7 +144,7 @@ def call_page(round_) -> CallNoticePage:
         is_demo=True,
         round=round_,
         summary=f"{round_.year}年度市中首席技师选拔申报工作安排（演示数据）。",
-        body=f"<p>根据《市中首席技师选拔管理办法》（{rules.document_number}）{rules.cite('第九条')}，"
+        body=f"<p>根据《{policy_title(rules)}》（{rules.document_number}）{rules.cite('第九条')}，"
         f"现部署{round_.year}年度市中首席技师选拔申报工作。本年度选拔不超过{round_.quota}人，管理期限为"
         f"{rules.term_years}年，管理期间每人每月享受区政府津贴{rules.allowance_per_month}元。"
         f"申报截止日期为{round_.application_deadline.year}年{round_.application_deadline.month}月"

@@ -132,6 +132,11 @@ def calendar_missing(user) -> str:
     year = workdays.missing_next_year(timezone.localdate())
     if year is None:
         return ""
+    if year in workdays.demo_years():
+        return (
+            f"{year}年的工作日目前按演示（非官方）安排计算：国务院办公厅公布{year}年节假日安排后，"
+            "请在“工作日历”中按通知录入，核对后启用。"
+        )
     return f"尚未录入{year}年官方节假日和调休安排：跨入{year}年的公示期将无法计算，请在“工作日历”中录入并启用。"
 
 

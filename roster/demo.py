@@ -259,7 +259,7 @@ def _moments(plan: Plan, course: list[str], k: int, now: datetime.datetime) -> t
     timeline = Timeline(
         unit_publicity_start=unit_first,
         submitted_at=submitted,
-        unit_posted_on=plan.district_first_day,
+        unit_posted_on=plan.shortlist.date(),  # the unit posts the list the day it is settled
         district_publicity_start=plan.district_first_day,
         announcement_date=announced,
         announcement_number=plan.document_number,

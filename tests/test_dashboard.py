@@ -75,5 +75,9 @@ def test_office_is_warned_from_november_when_next_years_calendar_is_missing(clie
         client.force_login(recommender)
         assert "2027年官方节假日" not in client.get("/admin/").content.decode()
         client.force_login(office)
-        OfficialCalendarYear.objects.create(year=2027, source="国务院办公厅通知（测试）", published=True)
-        assert "2027年官方节假日" not in client.get("/admin/").content.decode()
+        # A demo schedule is not the official one: the office is still asked to enter the notice.
+        year = OfficialCalendarYear.objects.create(year=2027, source="演示（测试）", published=True, is_demo=True)
+        assert "2027年的工作日目前按演示（非官方）安排计算" in client.get("/admin/").content.decode()
+        OfficialCalendarYear.objects.filter(pk=year.pk).update(is_demo=False, source="国务院办公厅通知（测试）")
+        html = client.get("/admin/").content.decode()
+        assert "2027年官方节假日" not in html and "2027年的工作日目前按演示" not in html

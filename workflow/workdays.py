@@ -93,9 +93,11 @@ REMIND_FROM_MONTH = 11
 
 
 def missing_next_year(today: datetime.date) -> int | None:
-    """Next year, when it is time to enter its schedule and nobody has; else None."""
-    if today.month >= REMIND_FROM_MONTH and not year_known(today.year + 1):
-        return today.year + 1
+    """Next year, when it is time to enter its official schedule and nobody has (a demo schedule is not
+    official); else None."""
+    year = today.year + 1
+    if today.month >= REMIND_FROM_MONTH and (not year_known(year) or year in demo_years()):
+        return year
     return None
 
 
