@@ -7,7 +7,6 @@ the payable months of Y; an entry announced in Y has its Y months paid in the ru
 """
 
 import datetime
-import io
 
 from django.db import transaction
 from django.utils import timezone
@@ -192,15 +191,14 @@ def approve_run(run: AllowanceRun, user) -> AllowanceRun:
 
 def run_workbook(run: AllowanceRun) -> bytes:
     """The run as .xlsx for finance: one row per person, months, amount, reasons, totals."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{run.year}年度津贴"
-    ws.append([f"市中首席技师{run.year}年度区政府津贴发放表（{run.get_state_display()}）"])
+    from .spreadsheets import append_row, new_workbook, workbook_bytes
+
+    wb, ws = new_workbook(f"{run.year}年度津贴")
+    append_row(ws, [f"市中首席技师{run.year}年度区政府津贴发放表（{run.get_state_display()}）"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["序号", "姓名", "工作单位", "证书编号", "批次", "所属年度", "月数", "金额（元）", "类别", "说明"])
+    append_row(ws, ["序号", "姓名", "工作单位", "证书编号", "批次", "所属年度", "月数", "金额（元）", "类别", "说明"])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     lines = run.lines.select_related("entry__person", "entry__unit", "entry__round").order_by(
@@ -209,7 +207,8 @@ def run_workbook(run: AllowanceRun) -> bytes:
     months = amount = 0
     for n, line in enumerate(lines, start=1):
         e = line.entry
-        ws.append(
+        append_row(
+            ws,
             [
                 n,
                 e.person.name,
@@ -221,15 +220,13 @@ def run_workbook(run: AllowanceRun) -> bytes:
                 line.amount,
                 "更正" if line.is_correction else "正常",
                 line.note,
-            ]
+            ],
         )
         months += line.months
         amount += line.amount
-    ws.append(["合计", "", "", "", "", "", months, amount, "", ""])
+    append_row(ws, ["合计", "", "", "", "", "", months, amount, "", ""])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDEFGHIJ", (6, 10, 28, 16, 10, 10, 8, 12, 8, 60), strict=True):
         ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RosterConfig(AppConfig):
     name = "roster"
     verbose_name = "首席技师名册"
+
+    def ready(self):
+        from .spreadsheets import escape_wagtail_csv
+
+        escape_wagtail_csv()

@@ -1,11 +1,10 @@
 """Spreadsheets for the office: the talent pool (Art 11) and a round's candidates."""
 
-import io
-
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from workflow.states import NEGATIVE_STATES, Status
+
+from .spreadsheets import append_row, new_workbook, workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLED_OR_PASSED = [
@@ -18,22 +17,18 @@ TITLED_OR_PASSED = [
 
 
 def _workbook(title: str, header: list[str], rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(header)
+    wb, ws = new_workbook(title)
+    append_row(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     count = 0
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
         count += 1
-    ws.append([f"合计 {count} 人"])
+    append_row(ws, [f"合计 {count} 人"])
     for column in ws.columns:
         ws.column_dimensions[column[0].column_letter].width = 16
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def talent_pool(entries, with_numbers: bool) -> bytes:

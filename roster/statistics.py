@@ -90,18 +90,12 @@ def chart(rows: list[tuple[str, int]]) -> dict:
 
 
 def workbook(population: str, dimension: str, rows) -> bytes:
-    import io
+    from .spreadsheets import append_row, new_workbook, workbook_bytes
 
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = DIMENSIONS[dimension][0][:31]
-    ws.append([f"{POPULATIONS[population][0]}：按{DIMENSIONS[dimension][0]}统计"])
-    ws.append([DIMENSIONS[dimension][0], "人数"])
+    wb, ws = new_workbook(DIMENSIONS[dimension][0])
+    append_row(ws, [f"{POPULATIONS[population][0]}：按{DIMENSIONS[dimension][0]}统计"])
+    append_row(ws, [DIMENSIONS[dimension][0], "人数"])
     for row in rows:
-        ws.append(list(row))
-    ws.append(["合计", sum(n for _, n in rows)])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        append_row(ws, row)
+    append_row(ws, ["合计", sum(n for _, n in rows)])
+    return workbook_bytes(wb)

@@ -273,8 +273,8 @@ def test_run_workbook_has_a_row_per_line_and_a_totals_row(two_entries, office):
 # ---------------------------------------------------------------------------------------------------
 
 
-def test_finance_lists_runs_and_downloads_the_workbook(two_entries, office, finance, client):
-    run = compute_run(2023, office)
+def test_finance_lists_runs_and_downloads_the_workbook(two_entries, office, office2, finance, client):
+    run = approve_run(compute_run(2023, office), office2)
     client.force_login(finance)
     listing = client.get(reverse("roster_allowance_runs"))
     assert listing.status_code == 200 and "2023" in listing.content.decode()

@@ -627,6 +627,7 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "compute_allowance": office,
         "approve_allowance": office,
         "download_allowance": role in (OFFICE, FINANCE),
+        "see_unapproved_allowance": role == OFFICE,
     }
     if role == SUPER:  # a superuser holds every power but an expert's own scoring
         return {power: power != "score" for power in table}

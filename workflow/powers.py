@@ -73,6 +73,8 @@ POWERS: dict[str, Power] = {
     "compute_allowance": Power("计算津贴发放", (Grant((OFFICE,)),)),
     "approve_allowance": Power("批准津贴发放", (Grant((OFFICE,)),)),
     "download_allowance": Power("下载津贴发放表", (Grant((OFFICE, FINANCE)),)),
+    # Finance pays only what a second office user approved: runs still being computed stay in the office.
+    "see_unapproved_allowance": Power("查看未批准的津贴发放", (Grant((OFFICE,)),)),
 }
 
 

