@@ -1,10 +1,53 @@
-"""Admin edit forms that offer only the rows the user may see (a recommender: its own unit)."""
+"""Admin edit forms: a crafted record id is refused in Chinese (never a 500), and the choices offered
+are only the rows the user may see (a recommender: its own unit)."""
 
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+MAX_ID = 2**63 - 1  # the largest primary key a database holds
+MALFORMED_ID = "所选项不存在，请重新选择。"
 
-class ScopedChoicesForm(WagtailAdminModelForm):
+
+def valid_id(value) -> int | None:
+    """A submitted record id as an int, or None when it cannot be one (text, negative, too large)."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        return None
+    return int(text)
+
+
+class SafeIdsForm(WagtailAdminModelForm):
+    """Drops submitted ids that cannot name a row before any widget or query sees them, and says so."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.malformed_ids = []
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            key = self.add_prefix(name)
+            values = data.getlist(key) if hasattr(data, "getlist") else [data.get(key)]
+            given = [v for v in values if v not in (None, "")]
+            kept = [v for v in given if valid_id(v) is not None]
+            if len(kept) != len(given):
+                self.malformed_ids.append(name)
+                if hasattr(data, "setlist"):
+                    data.setlist(key, kept)
+                else:
+                    data[key] = kept[0] if kept else ""
+        self.data = data
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.malformed_ids:
+            self.add_error(name, MALFORMED_ID)
+        return cleaned
+
+
+class ScopedChoicesForm(SafeIdsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from .permissions import visible_persons, visible_units

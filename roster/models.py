@@ -22,13 +22,15 @@ from workflow.models import QualificationLevel
 from workflow.states import NEGATIVE_STATES, PublicityLevel, Status
 
 from . import files, idnumber
-from .admin_forms import ScopedChoicesForm
+from .admin_forms import SafeIdsForm, ScopedChoicesForm
 
 # What may be edited in each state (SPEC §6): the application only in draft and returned.
 APPLICATION_EDITABLE_STATES = {Status.DRAFT, Status.RETURNED}
 
 
 class Unit(index.Indexed, models.Model):
+    base_form_class = SafeIdsForm
+
     class Kind(models.TextChoices):
         DISTRICT_ENTERPRISE = "district_enterprise", "区属企业"
         INDUSTRY = "industry", "行业"
@@ -184,6 +186,7 @@ class Person(index.Indexed, models.Model):
 
 
 class Round(models.Model):
+    base_form_class = SafeIdsForm
     """评选批次 (Art 4, 9(1), 16)."""
 
     year = models.PositiveSmallIntegerField("评选年度", db_index=True)

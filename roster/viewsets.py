@@ -7,6 +7,7 @@ from django.urls import reverse
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -14,6 +15,7 @@ from workflow.powers import may
 from workflow.states import BADGE_COLOURS, Status
 
 from . import idnumber
+from .admin_forms import valid_id
 from .models import Entry, Person, Round, Unit
 from .permissions import VISIBLE, RowPermissionPolicy, visible_rounds
 from .views.entries import entry_context
@@ -69,8 +71,46 @@ class StatusBadgeColumn(Column):
         return context
 
 
+class ScopedChooserRows:
+    """A chooser lists only the rows the user may see, and never creates a row (the portal's forms use
+    plain selects; a record is made through its own add view, where the rules apply)."""
+
+    def get_object_list(self):
+        return VISIBLE[self.model_class](self.request.user, super().get_object_list())
+
+    def can_create(self):
+        return False
+
+
+class ScopedChosen(chooser_views.SnippetChosenView):
+    def get_object(self, pk):
+        return VISIBLE[self.model_class](self.request.user).get(pk=valid_id(pk) or 0)
+
+
+class ScopedChosenMultiple(chooser_views.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return VISIBLE[self.model_class](self.request.user).filter(pk__in=[valid_id(p) for p in pks if valid_id(p)])
+
+
+class NoChooserCreate(chooser_views.SnippetCreateView):
+    def can_create(self):
+        return False
+
+
+class RosterChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = type("ScopedChooseView", (ScopedChooserRows, chooser_views.ChooseView), {})
+    choose_results_view_class = type(
+        "ScopedChooseResultsView", (ScopedChooserRows, chooser_views.ChooseResultsView), {}
+    )
+    chosen_view_class = ScopedChosen
+    chosen_multiple_view_class = ScopedChosenMultiple
+    create_view_class = NoChooserCreate
+
+
 class RosterViewSet(SnippetViewSet):
     """Row limits on every view of a roster model."""
+
+    chooser_viewset_class = RosterChooserViewSet
 
     edit_view_class = type("ScopedEditView", (ChangeScoped, snippet_views.EditView), {})
     delete_view_class = type("ScopedDeleteView", (ChangeScoped, snippet_views.DeleteView), {})
@@ -90,6 +130,8 @@ class UnitViewSet(RosterViewSet):
     list_display = ["name", "kind", "industry", "banned"]
     list_filter = ["kind", "industry", "banned"]
     search_fields = ["name"]
+    # A plain match on the name: Chinese names are not segmented.
+    search_backend_name = None
     inspect_view_enabled = True
 
 
@@ -108,6 +150,8 @@ class PersonViewSet(RosterViewSet):
     ]
     list_filter = ["unit", "qualification_level", "is_freelancer"]
     search_fields = ["name"]
+    # A plain match on the name: Chinese names are not segmented.
+    search_backend_name = None
     inspect_view_enabled = True
     inspect_view_fields_exclude = ["id_number", "phone"]
 

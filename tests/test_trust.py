@@ -110,3 +110,74 @@ def test_finance_never_sees_or_downloads_a_run_not_yet_approved(client):
     assert client.get(reverse("roster_allowance_run", args=(2024,))).status_code == 200
     assert client.get(reverse("roster_allowance_download", args=(2024,))).status_code == 200
     assert AllowanceRun.objects.count() == 2
+
+
+# --- 7. Crafted admin input gets a clear refusal, never a 500, and changes nothing -------------------------
+
+HUGE = "1234567890123456789012345"
+
+
+@pytest.fixture
+def office_client(client):
+    client.force_login(UserFactory(role=roles.OFFICE))
+    client.raise_request_exception = False
+    return client
+
+
+@pytest.mark.parametrize("model", ["person", "unit", "entry"])
+def test_admin_list_search_by_chinese_name_answers(office_client, model):
+    entry = EntryFactory()
+    entry.person.name = "林一帆"
+    entry.person.save()
+    response = office_client.get(f"/admin/snippets/roster/{model}/", {"q": "林"})
+    assert response.status_code == 200
+    if model == "person":
+        assert "林一帆" in response.content.decode()
+
+
+def test_crafted_ids_in_edit_forms_are_refused_in_chinese_and_change_nothing(office_client):
+    entry = EntryFactory()
+    person = entry.person
+    before = (Entry.objects.get(pk=entry.pk).round_id, person.name)
+    for url, data in (
+        (f"/admin/snippets/roster/entry/edit/{entry.pk}/", {"round": "abc", "person": person.pk}),
+        (f"/admin/snippets/roster/person/edit/{person.pk}/", {"photo": "abc", "name": "改名", "unit": HUGE}),
+        (f"/admin/snippets/roster/round/edit/{entry.round.pk}/", {"experts": [HUGE, "abc"], "year": 2024}),
+    ):
+        response = office_client.post(url, data)
+        assert response.status_code == 200, (url, response.status_code)
+        assert "所选项不存在" in response.content.decode(), url
+    person.refresh_from_db()
+    assert (Entry.objects.get(pk=entry.pk).round_id, person.name) == before
+
+
+def test_crafted_bulk_ids_are_refused(office_client):
+    entry = EntryFactory()
+    response = office_client.get(f"/admin/bulk/roster/entry/delete/?id={HUGE}&id=x", follow=True)
+    assert response.status_code == 200
+    assert "所选记录编号无效" in response.content.decode()
+    assert Entry.objects.filter(pk=entry.pk).exists()
+
+
+# --- 1 (part). Snippet choosers follow the row rules and never create ------------------------------------
+
+
+def test_snippet_choosers_list_only_visible_rows_and_create_nothing(client):
+    mine, other = EntryFactory(), EntryFactory()
+    recommender = UserFactory(role=roles.RECOMMENDER, unit=mine.unit)
+    client.force_login(recommender)
+    client.raise_request_exception = False
+    for model, own, foreign in (
+        ("person", mine.person, other.person),
+        ("entry", mine, other),
+        ("unit", mine.unit, other.unit),
+    ):
+        listing = client.get(f"/admin/snippets/choose/roster/{model}/")
+        assert listing.status_code in (200, 302, 403), model
+        if listing.status_code == 200:
+            assert str(foreign) not in listing.content.decode(), model
+        assert client.get(f"/admin/snippets/choose/roster/{model}/chosen/{own.pk}/").status_code == 200, model
+        assert client.get(f"/admin/snippets/choose/roster/{model}/chosen/{foreign.pk}/").status_code in (302, 403, 404)
+        assert client.get(f"/admin/snippets/choose/roster/{model}/chosen/{HUGE}/").status_code in (302, 403, 404)
+        created = client.post(f"/admin/snippets/choose/roster/{model}/create/", {"name": "新建"})
+        assert created.status_code in (302, 403), (model, created.status_code)
