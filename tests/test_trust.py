@@ -181,3 +181,24 @@ def test_snippet_choosers_list_only_visible_rows_and_create_nothing(client):
         assert client.get(f"/admin/snippets/choose/roster/{model}/chosen/{HUGE}/").status_code in (302, 403, 404)
         created = client.post(f"/admin/snippets/choose/roster/{model}/create/", {"name": "新建"})
         assert created.status_code in (302, 403), (model, created.status_code)
+
+
+# --- 10 (part). A certificate number keeps the district's format ----------------------------------------
+
+
+def test_certify_refuses_a_certificate_number_in_another_format(client):
+    from django.contrib.messages import get_messages
+
+    office = UserFactory(role=roles.OFFICE)
+    entry = EntryFactory(status=S.GOVERNMENT_REVIEW)
+    client.force_login(office)
+    url = reverse("roster_entry_move", args=(entry.pk, "certify"))
+    for number in ("随便写", "=1+1", "SZSX-24-1", "ABC-2024-001"):
+        response = client.post(url, {"announcement_date": "2025-01-20", "certificate_number": number})
+        notes = [str(m) for m in get_messages(response.wsgi_request)]
+        assert any("SZSX-年度-序号" in n for n in notes), (number, notes)
+        entry.refresh_from_db()
+        assert entry.status == S.GOVERNMENT_REVIEW and not entry.certificate_number
+    client.post(url, {"announcement_date": "2025-01-20", "certificate_number": "SZSX-2024-007"})
+    entry.refresh_from_db()
+    assert entry.status == S.ACTIVE and entry.certificate_number == "SZSX-2024-007"

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from . import articles, dates, roles
 from . import guards as g
@@ -91,6 +92,10 @@ OFFICE_ONLY: Roles = ((ANY, (OFFICE,)),)
 RECOMMENDER_ONLY: Roles = ((ANY, (RECOMMENDER,)),)
 
 
+# The district's certificate numbers: SZSX-<round year>-<serial> (Entry.next_certificate_number).
+CERTIFICATE_NUMBER = RegexValidator(
+    r"^SZSX-\d{4}-\d{3,4}$", "证书编号格式应为“SZSX-年度-序号”，如 SZSX-2026-001；留空则自动编号。"
+)
 _REVOCATION_GROUND_CHOICES = [(k, f"{articles.item(k)}：{v}") for k, v in g.REVOCATION_GROUNDS.items()]
 
 _TRANSITIONS = dict(
@@ -218,7 +223,11 @@ _TRANSITIONS = dict(
             "announcement_date": _date("区政府办公室发文公布名单的日期"),
             "announcement_number": forms.CharField(label="公布文号", required=False, max_length=60),
             "certificate_number": forms.CharField(
-                label="证书编号", required=False, max_length=30, help_text="留空则按 SZSX-年度-序号 自动编号"
+                label="证书编号",
+                required=False,
+                max_length=30,
+                help_text="留空则按 SZSX-年度-序号 自动编号",
+                validators=[CERTIFICATE_NUMBER],
             ),
         },
         conflict="证书编号已被使用，请更换后重试",
