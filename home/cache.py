@@ -7,7 +7,7 @@ request in every worker. Responses that set cookies or carry a CSRF token (forms
 
 The lookup runs before the session and authentication middleware: a visitor without a session
 cookie is anonymous, so a hit costs two cache reads and nothing else. Only addresses without a query
-string (or with just ``page=N``) are stored, so made-up query strings cannot flood the cache.
+string (or with just ``page=N``, N a page number up to MAX_PAGE) are stored, so made-up query strings cannot flood the cache.
 """
 
 import hashlib
@@ -22,6 +22,7 @@ GENERATION_KEY = "public-pages:generation"
 TTL_SECONDS = 300
 SKIP_PREFIXES = ("/admin/", "/documents/", "/django-admin/")
 STORED_QUERY_PARAMETERS = {"page"}
+MAX_PAGE = 100  # beyond any list the portal publishes
 
 
 def _new_generation() -> int:
@@ -63,7 +64,11 @@ def _cacheable(request) -> bool:
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return False  # signed in, or a message is waiting to be shown
     query = request.GET
-    return set(query) <= STORED_QUERY_PARAMETERS and all(len(query.getlist(name)) == 1 for name in query)
+    if not set(query) <= STORED_QUERY_PARAMETERS or any(len(query.getlist(name)) != 1 for name in query):
+        return False
+    # Only a page number as the pagers write it: ?page=007, ?page=abc or ?page=99999 are served, not stored.
+    page = query.get("page")
+    return page is None or (page.isascii() and page.isdigit() and page == str(int(page)) and 1 <= int(page) <= MAX_PAGE)
 
 
 def _storable(request, response) -> bool:
