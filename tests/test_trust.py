@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.log_actions import log
@@ -202,3 +203,22 @@ def test_certify_refuses_a_certificate_number_in_another_format(client):
     client.post(url, {"announcement_date": "2025-01-20", "certificate_number": "SZSX-2024-007"})
     entry.refresh_from_db()
     assert entry.status == S.ACTIVE and entry.certificate_number == "SZSX-2024-007"
+
+
+# --- 10 (part). A body larger than any form accepts is refused before it is read ----------------------------
+
+
+def test_an_oversize_request_body_is_refused_unread(client, demo_site, settings):
+    from roster.models import Objection
+    from tests.factories import objection_data
+
+    settings.MAX_REQUEST_BYTES = 4096
+    notice = demo_site["publicity"]
+    candidate = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"%" * 8192, content_type="application/pdf")
+    response = client.post(notice.objection_url(), objection_data(candidate, attachment=big))
+    assert response.status_code == 413
+    assert "未被接收" in response.content.decode()
+    assert not Objection.objects.exists()
+    # A body within the cap reaches the form as before.
+    assert client.get(notice.objection_url()).status_code == 200

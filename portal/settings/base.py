@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.limits.RequestBodyCap",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication: a cache hit for an anonymous visitor needs neither.
     "home.cache.PublicPageCacheMiddleware",
@@ -178,6 +179,8 @@ CACHES["template_fragments"] = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The largest body any form accepts: a 20 MB evidence file or document and the form around it.
+MAX_REQUEST_BYTES = 25 * 1024 * 1024
 
 # Wagtail
 WAGTAIL_SITE_NAME = "市中首席技师"
