@@ -344,7 +344,7 @@ def _entries(plan: Plan, round_: Round, units, helpers, first_n: int, now) -> li
     return made
 
 
-def rule_sets(today: datetime.date) -> dict[int, RuleSet]:
+def rule_sets() -> dict[int, RuleSet]:
     """The rule set of each round year: the 2020 measures until they expired, then the demo revision."""
     rules_2020 = RuleSet.objects.get(document_number=RULES_2020)
     revision, _ = RuleSet.objects.get_or_create(
@@ -366,7 +366,7 @@ def plans(today: datetime.date) -> list[Plan]:
     """The rounds whose call has gone out by `today`, oldest first."""
     ensure_demo_years(today.year + 1)
     result = []
-    for year, rules in rule_sets(today).items():
+    for year, rules in rule_sets().items():
         if datetime.date(year, 10, 1) > today:
             break
         round_plan = plan(year, rules)

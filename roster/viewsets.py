@@ -89,7 +89,7 @@ class ScopedChosen(chooser_views.SnippetChosenView):
 
 class ScopedChosenMultiple(chooser_views.SnippetChosenMultipleView):
     def get_objects(self, pks):
-        return VISIBLE[self.model_class](self.request.user).filter(pk__in=[valid_id(p) for p in pks if valid_id(p)])
+        return VISIBLE[self.model_class](self.request.user).filter(pk__in=[i for i in map(valid_id, pks) if i])
 
 
 class NoChooserCreate(chooser_views.SnippetCreateView):
