@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: bench run demo test test-sqlite test-postgres test-browser test-moved-clock browser-deps screenshots lint format clean
+.PHONY: bench run demo test test-sqlite test-postgres test-redis test-browser test-moved-clock browser-deps screenshots lint format clean
 
 # The virtualenv is rebuilt when the requirements change.
 $(VENV): requirements.txt
@@ -48,6 +48,13 @@ MOVED_CLOCK_DATES ?= 2027-07-01 2029-12-17
 test-moved-clock: $(VENV)/.dev
 	scripts/test_moved_clock.sh $(MOVED_CLOCK_DATES)
 
+# The cache, rate-limit, lockout and page-cache tests again against a real Redis server (Debian's
+# redis-server, unpacked without root by scripts/ensure_redis.sh), as production runs them.
+REDIS_TESTS := tests/test_redis.py tests/test_page_cache.py tests/test_term.py tests/test_publicity.py tests/test_trust.py tests/test_production.py
+test-redis: $(VENV)/.dev
+	$(PY) scripts/with_redis.py $(VENV)/bin/pytest -p no:cacheprovider -m "not browser" $(REDIS_TESTS) \
+		-k "redis or cache or limit or flood or visitor or forwarded or stranger or password"
+
 browser-deps:
 	scripts/ensure_browser.sh
 
@@ -55,7 +62,7 @@ browser-deps:
 test-browser: $(VENV)/.dev browser-deps
 	BROWSER_TESTS=required $(VENV)/bin/pytest -p no:cacheprovider -m browser tests/browser
 
-test: lint test-sqlite test-postgres test-browser test-moved-clock
+test: lint test-sqlite test-postgres test-redis test-browser test-moved-clock
 
 screenshots: $(VENV)/.dev browser-deps
 	$(PY) scripts/screenshots.py

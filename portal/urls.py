@@ -7,8 +7,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from home.feeds import NoticeFeed
+from portal import account
+from roster.views.site_history import SiteHistoryView
 
 urlpatterns = [
+    # Before Wagtail's own: the same addresses, made safe (portal/account.py).
+    path("admin/logout/", account.LogoutView.as_view(), name="wagtailadmin_logout"),
+    path("admin/password_reset/", account.PasswordResetView.as_view(), name="wagtailadmin_password_reset"),
+    path("admin/reports/site-history/", SiteHistoryView.as_view()),
+    path("admin/reports/site-history/results/", SiteHistoryView.as_view(results_only=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),

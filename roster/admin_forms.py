@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 MAX_ID = 2**63 - 1  # the largest primary key a database holds
 MALFORMED_ID = "所选项不存在，请重新选择。"
+FIXED_HELP = {"round": "申报记录建立后不能更改。", None: "单位公示已经开始，不能更改（第九条第二项）。"}
 
 
 def valid_id(value) -> int | None:
@@ -22,6 +23,11 @@ class SafeIdsForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.malformed_ids = []
+        # Fields the record no longer lets anyone change are shown, not submitted (the model checks too).
+        for name in getattr(self.instance, "fixed_fields", list)():
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = FIXED_HELP.get(name, FIXED_HELP[None])
         if not self.is_bound:
             return
         data = self.data.copy()

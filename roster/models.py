@@ -26,6 +26,26 @@ from .admin_forms import SafeIdsForm, ScopedChoicesForm
 
 # What may be edited in each state (SPEC §6): the application only in draft and returned.
 APPLICATION_EDITABLE_STATES = {Status.DRAFT, Status.RETURNED}
+# Who the candidate is (SPEC §6) never changes once unit publicity has started (in returned too): a
+# different candidate is a new entry with a publicity of its own (Art 9(2)).
+FIXED_PERSON_FIELDS = {"name": "姓名", "id_number": "居民身份证号", "unit": "推荐单位"}
+FIXED_ENTRY_FIELDS = {"person": "申报人", "unit": "推荐单位"}
+IDENTITY_FIXED = "第九条第二项：单位公示已经开始，{field}不能再更改；如需更换人选，请新建申报记录并重新进行单位公示。"
+ROUND_FIXED = "申报记录建立后，评选批次不能更改；如需申报其他批次，请新建申报记录。"
+
+
+def publicity_started(entries):
+    """Entries whose unit publicity has started: every state after draft, but a draft withdrawn unpublished."""
+    return entries.exclude(status=Status.DRAFT).exclude(status=Status.WITHDRAWN, unit_publicity_start__isnull=True)
+
+
+def changed_fields(instance, fields) -> list[str]:
+    """Which of `fields` (names, foreign keys by their column) differ from the stored row."""
+    columns = [instance._meta.get_field(name).attname for name in fields]
+    stored = type(instance).objects.filter(pk=instance.pk).values(*columns).first() or {}
+    return [
+        name for name, column in zip(fields, columns, strict=True) if stored.get(column) != getattr(instance, column)
+    ]
 
 
 class Unit(index.Indexed, models.Model):
@@ -113,6 +133,8 @@ class Person(index.Indexed, models.Model):
         "居民身份证号",
         max_length=18,
         unique=True,
+        # One answer wherever the number is registered: a unit learns nothing about another unit's people.
+        error_messages={"unique": "该身份证号已有登记，不能重复登记。如需推荐此人，请联系区选拔管理工作办公室。"},
         validators=[idnumber.validate_id_number],
         help_text="18位，末位可为X。",
     )
@@ -172,6 +194,12 @@ class Person(index.Indexed, models.Model):
         born = idnumber.birth_date_of(self.id_number) if idnumber.is_valid(self.id_number) else None
         if self.qualification_date and born and self.qualification_date <= born:
             raise ValidationError({"qualification_date": "职业资格取得日期不能早于出生日期（按身份证号）。"})
+        if self.pk and self.identity_fixed():
+            changed = changed_fields(self, FIXED_PERSON_FIELDS)
+            if changed:
+                raise ValidationError(
+                    {name: IDENTITY_FIXED.format(field=FIXED_PERSON_FIELDS[name]) for name in changed}
+                )
 
     def save(self, *args, **kwargs):
         self.id_number = idnumber.normalise(self.id_number)
@@ -179,6 +207,13 @@ class Person(index.Indexed, models.Model):
             self.birth_date = idnumber.birth_date_of(self.id_number)
             self.gender = idnumber.gender_of(self.id_number)
         super().save(*args, **kwargs)
+
+    def fixed_fields(self) -> list[str]:
+        return list(FIXED_PERSON_FIELDS) if self.identity_fixed() else []
+
+    def identity_fixed(self) -> bool:
+        """Name, ID number (and so gender) and unit are fixed once an entry's unit publicity has started."""
+        return self.pk is not None and publicity_started(self.entries.all()).exists()
 
     def application_locked(self) -> bool:
         """The person's data are part of an application once its publicity has started (SPEC §6)."""
@@ -337,8 +372,24 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
         return f"{self.person.name}（{self.round}）"
 
     # --- validation ---
+    def fixed_fields(self) -> list[str]:
+        """The fields this stored entry no longer lets anyone change (SPEC §6)."""
+        if self._state.adding or self.pk is None:
+            return []
+        started = publicity_started(Entry.objects.filter(pk=self.pk)).exists()
+        return ["round", *(FIXED_ENTRY_FIELDS if started else ())]
+
     def clean(self):
         super().clean()
+        fixed = self.fixed_fields()
+        changed = changed_fields(self, fixed) if fixed else []
+        if changed:
+            raise ValidationError(
+                {
+                    name: ROUND_FIXED if name == "round" else IDENTITY_FIXED.format(field=FIXED_ENTRY_FIELDS[name])
+                    for name in changed
+                }
+            )
         if self.person_id and self.round_id:
             dup = Entry.objects.filter(person_id=self.person_id, round_id=self.round_id).exclude(pk=self.pk)
             if dup.exists():

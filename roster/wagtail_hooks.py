@@ -66,3 +66,9 @@ def statistics_menu_item():
     return PowerMenuItem(
         "统计分析", reverse("roster_statistics"), icon_name="table", order=255, power="view_statistics"
     )
+
+
+@hooks.register("construct_reports_menu")
+def site_history_for_whom_it_is(request, menu_items):
+    if not may(request.user, "view_site_history"):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

@@ -331,6 +331,29 @@ ENDPOINTS = [
         lambda w: {},
         lambda w: "/admin/roster/allowance/2025/",
     ),
+    # Wagtail's built-in views that list or name records (issue “Trust” 1): the same row rules, or closed.
+    Endpoint("site-history", lambda w: "/admin/reports/site-history/", {OFFICE, LEADER, EDITOR, SUPER}),
+    Endpoint("site-history-results", lambda w: "/admin/reports/site-history/results/", {OFFICE, LEADER, EDITOR, SUPER}),
+    Endpoint("site-history-csv", lambda w: "/admin/reports/site-history/?export=csv", {OFFICE, LEADER, EDITOR, SUPER}),
+    # Usage, like history, needs add/change/delete rights (view-only roles read the inspect page).
+    Endpoint("entry-usage", snippet("entry", "usage", lambda w: w.draft), {REC, OFFICE, SUPER}),
+    Endpoint("person-usage", snippet("person", "usage", lambda w: w.draft.person), {REC, OFFICE, SUPER}),
+    # The chooser opens for every staff role and lists only its visible rows (test_trust checks the rows).
+    Endpoint(
+        "entry-chooser",
+        lambda w: "/admin/snippets/choose/roster/entry/",
+        {REC, OFFICE, EXPERT, LEADER, EDITOR, FINANCE, SUPER},
+    ),
+    Endpoint(
+        "entry-chosen-draft",
+        lambda w: f"/admin/snippets/choose/roster/entry/chosen/{w.draft.pk}/",
+        ALL_STAFF_SEE,
+    ),
+    Endpoint(
+        "entry-bulk-delete-confirm",
+        lambda w: f"/admin/bulk/roster/entry/delete/?id={w.draft.pk}",
+        ALL_STAFF_SEE,
+    ),
 ]
 for _endpoint in ENDPOINTS:
     _endpoint.allowed = frozenset(_endpoint.allowed)
@@ -611,6 +634,7 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "view_traceability": role in (OFFICE, LEADER),
         "view_statistics": role in (OFFICE, LEADER),
         "view_round_review": role in (OFFICE, LEADER),
+        "view_site_history": role in (OFFICE, LEADER, EDITOR),
         "manage_rules": office,
         "correct_person": office,
         "add_objection": (office and state in (S.UNIT_PUBLICITY, S.DISTRICT_PUBLICITY))

@@ -4,14 +4,16 @@ import csv
 import io
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.log_actions import log
 
 from roster import allowance, exports, statistics
-from roster.models import AllowanceRun, Entry
+from roster.models import AllowanceRun, Entry, Person
 from roster.spreadsheets import csv_text
 from tests import clock
 from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
@@ -184,6 +186,55 @@ def test_snippet_choosers_list_only_visible_rows_and_create_nothing(client):
         assert created.status_code in (302, 403), (model, created.status_code)
 
 
+def _body(response) -> str:
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+
+
+def test_site_history_shows_case_records_only_to_those_who_see_every_row(client, demo_site):
+    withdrawn = EntryFactory(status=S.WITHDRAWN, person=PersonFactory(name="撤回者"))
+    log(instance=withdrawn, action="wagtail.edit", user=UserFactory(role=roles.OFFICE, first_name="办", last_name="甲"))
+    home = demo_site["policy"]
+    log(instance=home, action="wagtail.edit", user=UserFactory(role=roles.EDITOR))
+    urls = (
+        "/admin/reports/site-history/",
+        "/admin/reports/site-history/results/",
+        "/admin/reports/site-history/?export=csv",
+    )
+    closed = (
+        UserFactory(role=roles.RECOMMENDER, unit=withdrawn.unit),
+        UserFactory(role=roles.EXPERT),
+        UserFactory(role=roles.FINANCE),
+    )
+    for user in closed:
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (302, 403) and "撤回者" not in _body(response), (user, url)
+        menu = client.get("/admin/reports/").content.decode() + client.get("/admin/").content.decode()
+        assert "/admin/reports/site-history/" not in menu
+    client.force_login(UserFactory(role=roles.EDITOR))
+    for url in urls:
+        body = _body(client.get(url))
+        assert "撤回者" not in body and "办甲" not in body, url
+    assert home.title in _body(client.get(urls[2]))
+    client.force_login(UserFactory(role=roles.OFFICE))
+    assert "撤回者" in _body(client.get(urls[2]))
+
+
+def test_bulk_confirmations_never_name_rows_the_user_cannot_see(client):
+    mine, theirs = EntryFactory(), EntryFactory(person=PersonFactory(name="别家人"))
+    client.force_login(UserFactory(role=roles.RECOMMENDER, unit=mine.unit))
+    for query in (f"id={theirs.pk}", f"id={mine.pk}&id={theirs.pk}", "id=all"):
+        response = client.get(f"/admin/bulk/roster/entry/delete/?{query}", follow=True)
+        html = response.content.decode()
+        assert "别家人" not in html and "所选记录编号无效" in html, query
+    for model, row in (("person", theirs.person), ("unit", theirs.unit)):
+        response = client.get(f"/admin/bulk/roster/{model}/delete/?id={row.pk}", follow=True)
+        assert str(row) not in response.content.decode() and "所选记录编号无效" in response.content.decode()
+    assert Entry.objects.filter(pk=theirs.pk).exists()
+    assert mine.person.name in client.get(f"/admin/bulk/roster/entry/delete/?id={mine.pk}").content.decode()
+
+
 # --- 10 (part). A certificate number keeps the district's format ----------------------------------------
 
 
@@ -222,3 +273,310 @@ def test_an_oversize_request_body_is_refused_unread(client, demo_site, settings)
     assert not Objection.objects.exists()
     # A body within the cap reaches the form as before.
     assert client.get(notice.objection_url()).status_code == 200
+
+
+# --- 5. The lockout, the rate limits and the logs key on the client, not on the proxy --------------------
+
+PROXY = "10.0.0.1"  # nginx, as the app sees it
+
+
+def lookup(client, demo_site, client_address=None, forged=""):
+    """A certificate lookup from `client_address`, reaching the app through the proxy."""
+    headers = {"REMOTE_ADDR": PROXY}
+    if client_address:
+        headers["HTTP_X_FORWARDED_FOR"] = f"{forged}{client_address}"
+    return client.get(f"{demo_site['roster'].url}verify/?number=SZSX-1999-001", **headers)
+
+
+def test_behind_one_proxy_each_visitor_has_a_quota_of_their_own(demo_site, client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(10):
+        assert lookup(client, demo_site, "203.0.113.9").status_code == 200
+    assert lookup(client, demo_site, "203.0.113.9").status_code == 429
+    # What the visitor writes into the header themselves (left of the proxy's entry) changes nothing.
+    assert lookup(client, demo_site, "203.0.113.9", forged="198.51.100.1, ").status_code == 429
+    # Another visitor behind the same proxy is not limited.
+    assert lookup(client, demo_site, "198.51.100.7").status_code == 200
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(demo_site, client, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0  # the default
+    for n in range(10):
+        assert lookup(client, demo_site, f"203.0.113.{n}").status_code == 200
+    assert lookup(client, demo_site, "203.0.113.99").status_code == 429
+
+
+def test_a_stranger_behind_the_proxy_cannot_lock_a_staff_account(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="office1", password="correct-horse-battery")
+    login = reverse("wagtailadmin_login")
+    stranger = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for n in range(6):
+        client.post(
+            login,
+            {"username": "office1", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.9",
+            REMOTE_ADDR=PROXY,
+        )
+    locked = client.post(login, {"username": "office1", "password": "correct-horse-battery"}, **stranger)
+    assert "登录已暂时锁定" in locked.content.decode()
+    staff = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    response = client.post(login, {"username": "office1", "password": "correct-horse-battery"}, **staff)
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_log_lines_name_the_client_not_the_proxy(client, office, settings):
+    import logging
+
+    from portal.clientip import ClientAddressFilter
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    entry = EntryFactory(status=S.SUBMITTED)
+    records = []
+    handler = logging.Handler()
+    handler.addFilter(ClientAddressFilter())
+    handler.emit = records.append
+    logging.getLogger("roster").addHandler(handler)
+    try:
+        client.force_login(office)
+        client.post(
+            reverse("roster_entry_move", args=(entry.pk, "pass_qualification")),
+            {"comment": "材料齐全"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9",
+        )
+    finally:
+        logging.getLogger("roster").removeHandler(handler)
+    assert Entry.objects.get(pk=entry.pk).status == S.QUALIFIED
+    moves = [r for r in records if "pass_qualification" in r.getMessage()]
+    assert moves and {r.client for r in moves} == {"203.0.113.9"}
+    # Outside a request the field is still set, so the log format never fails.
+    outside = logging.makeLogRecord({"msg": "daily job"})
+    assert ClientAddressFilter().filter(outside) and outside.client == "-"
+
+
+# --- 2. Who the candidate is never changes after unit publicity has started --------------------------------
+
+
+def form_data(client, url: str) -> dict:
+    """What the edit form at `url` would submit unchanged (inputs, selects, textareas of its main form)."""
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = next(
+        f
+        for f in page.find_all("form")
+        if f.find(attrs={"name": "csrfmiddlewaretoken"}) and f.find("textarea") or f.find("select")
+    )
+    data: dict[str, list[str]] = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.has_attr("disabled") or name == "csrfmiddlewaretoken":
+            continue
+        if field.name == "select":
+            chosen = [o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")]
+            data.setdefault(name, []).extend(chosen)
+        elif field.name == "textarea":
+            data.setdefault(name, []).append(field.text)
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+        elif field.get("type") not in ("submit", "button", "file"):
+            data.setdefault(name, []).append(field.get("value", ""))
+    return data
+
+
+@pytest.fixture
+def returned_entry():
+    """An entry that went through unit publicity and was returned for correction (the application is editable)."""
+    return EntryFactory(status=S.RETURNED)
+
+
+def test_a_returned_entry_keeps_its_person_unit_and_round(client, returned_entry):
+    entry = returned_entry
+    recommender = UserFactory(role=roles.RECOMMENDER, unit=entry.unit)
+    stand_in = PersonFactory(unit=entry.unit, name="顶替者")
+    other_round = RoundFactory(year=entry.round.year + 2)
+    client.force_login(recommender)
+    url = f"/admin/snippets/roster/entry/edit/{entry.pk}/"
+    data = form_data(client, url)
+    assert data, "the edit form is offered in returned"
+    data.update(person=[str(stand_in.pk)], round=[str(other_round.pk)], specialty=["补正后的技能专长"])
+    response = client.post(url, data)
+    stored = Entry.objects.get(pk=entry.pk)
+    assert (stored.person_id, stored.round_id, stored.unit_id) == (entry.person_id, entry.round_id, entry.unit_id)
+    assert response.status_code in (200, 302)
+    # The model refuses it too, whatever path the change takes.
+    for field, value in (("person", stand_in), ("round", other_round)):
+        changed = Entry.objects.get(pk=entry.pk)
+        setattr(changed, field, value)
+        with pytest.raises(ValidationError) as refused:
+            changed.full_clean()
+        assert field in refused.value.message_dict
+        assert "不能" in refused.value.message_dict[field][0]
+
+
+def test_the_persons_name_id_number_and_unit_are_fixed_after_publicity(client, returned_entry):
+    person = returned_entry.person
+    before = (person.name, person.id_number, person.unit_id)
+    for user in (UserFactory(role=roles.RECOMMENDER, unit=person.unit), UserFactory(role=roles.OFFICE)):
+        client.force_login(user)
+        url = f"/admin/snippets/roster/person/edit/{person.pk}/"
+        data = form_data(client, url)
+        data.update(name=["冒名者"], id_number=[PersonFactory.build().id_number], phone=["13900000000"])
+        client.post(url, data)
+        stored = Person.objects.get(pk=person.pk)
+        assert (stored.name, stored.id_number, stored.unit_id) == before, user
+    changed = Person.objects.get(pk=person.pk)
+    changed.name, changed.unit = "冒名者", UnitFactory()
+    with pytest.raises(ValidationError) as refused:
+        changed.full_clean()
+    assert {"name", "unit"} <= set(refused.value.message_dict)
+    assert "第九条第二项" in refused.value.message_dict["name"][0]
+
+
+def test_a_draft_changes_its_person_but_never_its_round(returned_entry):
+    draft = EntryFactory(status=S.DRAFT)
+    other = PersonFactory(unit=draft.unit)
+    draft.person = other
+    draft.full_clean()  # a draft has not been published: another candidate is still this entry
+    draft.person.name = "草稿改名"
+    draft.person.full_clean()
+    closed = RoundFactory(year=draft.round.year - 2)
+    draft.round = closed
+    with pytest.raises(ValidationError) as refused:
+        draft.full_clean()
+    assert "评选批次" in refused.value.message_dict["round"][0]
+
+
+# --- 10. Other faults ---------------------------------------------------------------------------------------
+
+
+def test_a_registered_id_number_gets_one_answer_wherever_it_is_registered(client):
+    mine, theirs = UnitFactory(name="本单位甲"), UnitFactory(name="他单位乙")
+    own_person, their_person = PersonFactory(unit=mine), PersonFactory(unit=theirs, name="乙单位人")
+    client.force_login(UserFactory(role=roles.RECOMMENDER, unit=mine))
+    url = reverse("wagtailsnippets_roster_person:add")
+    answers = []
+    for taken in (own_person.id_number, their_person.id_number):
+        data = form_data(client, url)
+        data.update(
+            name=["新登记"],
+            id_number=[taken],
+            phone=["13900000001"],
+            occupation=["焊工"],
+            qualification_level=["1"],
+            qualification_certificate=["Z-1"],
+            qualification_date=["2015-06-01"],
+            unit=[str(mine.pk)],
+        )
+        response = client.post(url, data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "乙单位人" not in html and "他单位乙" not in html
+        answers.append(
+            BeautifulSoup(html, "html.parser")
+            .select_one("[data-field-wrapper] .error-message, .error-message")
+            .text.strip()
+        )
+    assert answers[0] == answers[1] and "已有登记" in answers[0]
+    assert Person.objects.filter(name="新登记").count() == 0
+
+
+def test_password_reset_requests_are_throttled(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    url = reverse("wagtailadmin_password_reset")
+    UserFactory(email="office@example.cn")
+    codes = [client.post(url, {"email": f"nobody{n}@example.cn"}).status_code for n in range(5)]
+    assert 429 not in codes
+    limited = client.post(url, {"email": "office@example.cn"})
+    assert limited.status_code == 429 and "过于频繁" in limited.content.decode()
+    # One address asked for again and again is limited too, from any client.
+    for n in range(3):
+        client.post(url, {"email": "office@example.cn"}, REMOTE_ADDR=f"192.0.2.{n + 10}")
+    assert client.post(url, {"email": "office@example.cn"}, REMOTE_ADDR="192.0.2.99").status_code == 429
+
+
+def test_a_get_to_logout_leaves_the_session_alone(client, office):
+    client.force_login(office)
+    session_key = client.cookies[settings_session_cookie()].value
+    refused = client.get("/admin/logout/")
+    assert refused.status_code == 405 and "退出登录" in refused.content.decode()
+    assert settings_session_cookie() not in refused.cookies
+    assert client.get("/admin/").status_code == 200 and client.cookies[settings_session_cookie()].value == session_key
+    signed_out = client.post("/admin/logout/")
+    assert signed_out.status_code == 302 and client.get("/admin/").status_code == 302
+
+
+def settings_session_cookie() -> str:
+    from django.conf import settings
+
+    return settings.SESSION_COOKIE_NAME
+
+
+# --- The bar: passwords and sessions ------------------------------------------------------------------------
+
+
+def change_password(client, old: str, new: str):
+    url = reverse("wagtailadmin_account")
+    data = {k: v for k, v in form_data(client, url).items() if not k.startswith("password-")}
+    data.update({"password-old_password": [old], "password-new_password1": [new], "password-new_password2": [new]})
+    return client.post(url, data)
+
+
+def test_passwords_are_long_mixed_and_not_one_of_the_last_five(client):
+    user = UserFactory(role=roles.OFFICE, password="Start-pass-2026", first_name="办", last_name="王")
+    client.force_login(user)
+    for weak, reason in (("Ab3-xyz", "至少需要 10 个字符"), ("abcdefghijkl", "至少2类"), ("1839204756", "至少2类")):
+        response = change_password(client, "Start-pass-2026", weak)
+        assert reason in response.content.decode(), weak
+        user.refresh_from_db()
+        assert user.check_password("Start-pass-2026")
+    history = [f"Portal-{n}-secret" for n in range(6)]
+    current = "Start-pass-2026"
+    for new in history:
+        response = change_password(client, current, new)
+        user.refresh_from_db()
+        assert user.check_password(new), BeautifulSoup(response.content, "html.parser").select(".error-message")
+        current = new
+    # The last five are refused; the sixth from the end may come back.
+    for used in history[-5:-1]:
+        response = change_password(client, current, used)
+        assert "重复使用" in response.content.decode(), used
+        user.refresh_from_db()
+        assert user.check_password(current)
+    change_password(client, current, history[0])
+    user.refresh_from_db()
+    assert user.check_password(history[0])
+
+
+def test_a_session_ends_after_30_idle_minutes_and_8_hours_at_most(client, office):
+    import datetime
+
+    import time_machine
+
+    def at(moment):
+        return time_machine.travel(moment, tick=False)
+
+    start = clock.NOW
+    with at(start):
+        client.force_login(office)
+        assert client.get("/admin/").status_code == 200
+    with at(start + datetime.timedelta(minutes=29)):
+        assert client.get("/admin/").status_code == 200
+    with at(start + datetime.timedelta(minutes=60)):
+        ended = client.get("/admin/roster/", follow=True)
+        assert "超过30分钟未操作" in ended.content.decode()
+        assert ended.redirect_chain[0][0].startswith(reverse("wagtailadmin_login"))
+        assert "_auth_user_id" not in client.session
+    login_at = moment = start + datetime.timedelta(hours=2)
+    with at(login_at):
+        client.force_login(office)
+    while moment - login_at < datetime.timedelta(hours=10):
+        moment += datetime.timedelta(minutes=20)
+        with at(moment):
+            response = client.get("/admin/")
+        if response.status_code != 200:
+            break
+    # Busy all along, the user is still asked to sign in again once 8 hours have passed.
+    assert response.status_code == 302 and moment - login_at == datetime.timedelta(hours=8, minutes=20)
+    with at(moment):
+        assert "已满8小时" in client.get(response.url).content.decode()

@@ -12,7 +12,7 @@ To add a power: add one row here and ask `may()` where it is used.
 from dataclasses import dataclass
 
 from . import roles
-from .roles import EXPERT, FINANCE, LEADING_GROUP, OFFICE, RECOMMENDER
+from .roles import EDITOR, EXPERT, FINANCE, LEADING_GROUP, OFFICE, RECOMMENDER
 from .states import CERTIFIED, Status
 
 S = Status
@@ -46,6 +46,8 @@ POWERS: dict[str, Power] = {
     "view_traceability": Power("条款与规则对照", (Grant(ALL_ROWS),)),
     "view_statistics": Power("统计分析", (Grant(ALL_ROWS),)),
     "view_round_review": Power("专家评审结果", (Grant(ALL_ROWS),)),
+    # Wagtail's site history: roster records in it only for ALL_ROWS (roster.views.site_history).
+    "view_site_history": Power("查看网站操作记录", (Grant((*ALL_ROWS, EDITOR)),)),
     # --- records added along the way ---
     "manage_rules": Power("维护规则集与工作日历", (Grant((OFFICE,)),)),
     "correct_person": Power("更正已进入公示的技能人才信息", (Grant((OFFICE,)),)),

@@ -41,9 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "django_password_validators",
+    "django_password_validators.password_history",
 ]
 
 MIDDLEWARE = [
+    "portal.clientip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.limits.RequestBodyCap",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.sessions.SessionLimits",
     "roster.middleware.BulkIdsGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -76,6 +80,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_VERBOSE = False
+
+# The number of reverse proxies in front of the app (nginx: 1). The client's address is then read from
+# X-Forwarded-For (portal/clientip.py) by the lockout, the rate limits and the logs. 0 trusts no header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+RATELIMIT_IP_META_KEY = "portal.clientip.client_ip"
 
 # Content Security Policy (django-csp): everything from this site; inline styles (the admin's templates
 # use style attributes); inline scripts only in the admin (portal/csp.py), never on the public site.
@@ -126,12 +136,21 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (等保 2.0 level 2): at least 10 characters, more than one character class, none of the last 5.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 2}},
+    {
+        "NAME": "django_password_validators.password_history.password_validation.UniquePasswordsValidator",
+        "OPTIONS": {"last_passwords": 5},
+    },
 ]
+# Sessions: 8 hours after login at most, and 30 minutes without a request (portal/sessions.py).
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_IDLE_SECONDS = 30 * 60
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -202,10 +221,32 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # The issuer code used in 索引号 (administrative division code of 市中区, 枣庄市).
 POLICY_INDEX_ISSUER_CODE = os.environ.get("POLICY_INDEX_ISSUER_CODE", "370402")
 
+# The application's INFO lines (every move of an entry, who made it, from which address) are kept:
+# to stderr (gunicorn/journald), and to LOG_FILE when set (rotated outside the app, see README).
+_log_handlers = ["console"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "filters": {"client": {"()": "portal.clientip.ClientAddressFilter"}},
+    "formatters": {
+        "portal": {"format": "%(asctime)s %(levelname)s %(name)s client=%(client)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client"], "formatter": "portal"},
+    },
+    "root": {"handlers": _log_handlers, "level": "WARNING"},
+    "loggers": {
+        **{app: {"level": "INFO"} for app in ("portal", "home", "roster", "workflow", "sitebackup")},
+        "jieba": {"level": "WARNING"},
+    },
 }
+if os.environ.get("LOG_FILE"):
+    LOGGING["handlers"]["file"] = {
+        # Reopens the file after an outside rotation (logrotate), safe with several worker processes.
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": os.environ["LOG_FILE"],
+        "encoding": "utf-8",
+        "filters": ["client"],
+        "formatter": "portal",
+    }
+    _log_handlers.append("file")
