@@ -68,3 +68,14 @@ def footer(request):
     if site is None:
         return SiteChrome()
     return remembered(request, ("footer", site.pk), lambda: SiteChrome.for_site(site))
+
+
+def contact_line(request) -> str:
+    """The site's contacts in one line (网站设置), for the personal-data notices."""
+    chrome = footer(request)
+    parts = [
+        chrome.address,
+        f"电话 {chrome.phone}" if chrome.phone else "",
+        f"邮箱 {chrome.email}" if chrome.email else "",
+    ]
+    return "，".join(p for p in parts if p) or "见本网站页脚"

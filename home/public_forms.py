@@ -5,6 +5,9 @@ import re
 
 from django_ratelimit.core import is_ratelimited
 
+from roster import privacy
+
+from . import chrome
 from .forms import PublicObjectionForm
 from .public import certificate
 
@@ -15,7 +18,11 @@ CERTIFICATE_NUMBER_SHAPE = re.compile(r"[A-Z0-9][A-Z0-9\-]{0,29}")
 
 def objection(notice, request):
     """Objections from the public (Art 9(2), 9(5)), on the notice's own address so the notice stays cacheable."""
-    context = {"objection_form": None, "window": notice.window(request)}
+    context = {
+        "objection_form": None,
+        "window": notice.window(request),
+        "privacy_notice": privacy.notice("objection", chrome.contact_line(request)),
+    }
     status = 200
     if not notice.accepts_objections():
         context["objection_error"] = "公示期已结束（或尚未开始），不再受理网上异议。"

@@ -3,6 +3,9 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from wagtail.models import Page, Site
 
+from roster import privacy as privacy_notices
+
+from . import chrome
 from .search import segment_query
 
 MAX_QUERY = 50
@@ -32,6 +35,16 @@ def site_map(request):
         for page in root.get_descendants(inclusive=True).live().public().order_by("path"):
             pages.append((page, page.depth - root.depth))
     return render(request, "home/site_map.html", {"pages": pages})
+
+
+def privacy(request):
+    """个人信息保护: what the portal processes, why, how long, and how people exercise their rights."""
+    contact = chrome.contact_line(request)
+    notices = [
+        ("申报首席技师", privacy_notices.notice("application", contact)),
+        ("网上提交异议", privacy_notices.notice("objection", contact)),
+    ]
+    return render(request, "home/privacy.html", {"notices": notices, "contact": contact})
 
 
 def favicon(request):

@@ -45,7 +45,9 @@ class ClientAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _current.set(client_ip(request))
+        # Also on the request, for the lower layers (the audit logs) that do not import the portal.
+        request.client_ip = client_ip(request)
+        token = _current.set(request.client_ip)
         try:
             return self.get_response(request)
         finally:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
     path("site-map/", home_views.site_map, name="site_map"),
+    path("privacy/", home_views.privacy, name="privacy"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("feed/", NoticeFeed(), name="notice_feed"),
     path("favicon.ico", home_views.favicon),

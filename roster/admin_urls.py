@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import allowance, documents, entries, records, review
+from .views import allowance, audit, documents, entries, records, review
 
 urlpatterns = [
     path("roster/entries/<int:pk>/move/<str:name>/", entries.entry_move, name="roster_entry_move"),
@@ -13,6 +13,7 @@ urlpatterns = [
         name="roster_objection_decide",
     ),
     path("roster/entries/<int:pk>/scores/", records.score_add, name="roster_score_add"),
+    path("roster/entries/<int:pk>/recusal/", records.recusal_add, name="roster_recusal_add"),
     path("roster/entries/<int:pk>/inspection/", records.inspection_record, name="roster_inspection"),
     path("roster/evidence/<int:file_pk>/", documents.evidence_download, name="roster_evidence"),
     path("roster/rounds/<int:pk>/review/", review.round_review, name="roster_round_review"),
@@ -27,6 +28,8 @@ urlpatterns = [
     path("roster/statistics/", documents.statistics_view, name="roster_statistics"),
     path("roster/entries/<int:pk>/application-form.docx", documents.application_form_download, name="roster_form_docx"),
     path("roster/entries/<int:pk>/certificate.docx", documents.certificate_download, name="roster_certificate_docx"),
+    path("roster/audit/access/", audit.audit_log, {"log": "access"}, name="roster_access_log"),
+    path("roster/audit/security/", audit.audit_log, {"log": "security"}, name="roster_security_log"),
     path("roster/allowance/", allowance.allowance_runs, name="roster_allowance_runs"),
     path("roster/allowance/compute/", allowance.allowance_compute, name="roster_allowance_compute"),
     path("roster/allowance/<int:year>/", allowance.allowance_run_detail, name="roster_allowance_run"),

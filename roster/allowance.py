@@ -190,7 +190,8 @@ def approve_run(run: AllowanceRun, user) -> AllowanceRun:
 
 
 def run_workbook(run: AllowanceRun) -> bytes:
-    """The run as .xlsx for finance: one row per person, months, amount, reasons, totals."""
+    """The run as .xlsx for finance: one row per person, months, amount, reasons, totals. The full ID
+    number, which the payment needs, only on an approved run (the payment sheet); masked before."""
     from openpyxl.styles import Font
 
     from .spreadsheets import append_row, new_workbook, workbook_bytes
@@ -198,7 +199,22 @@ def run_workbook(run: AllowanceRun) -> bytes:
     wb, ws = new_workbook(f"{run.year}年度津贴")
     append_row(ws, [f"市中首席技师{run.year}年度区政府津贴发放表（{run.get_state_display()}）"])
     ws["A1"].font = Font(bold=True, size=14)
-    append_row(ws, ["序号", "姓名", "工作单位", "证书编号", "批次", "所属年度", "月数", "金额（元）", "类别", "说明"])
+    append_row(
+        ws,
+        [
+            "序号",
+            "姓名",
+            "居民身份证号",
+            "工作单位",
+            "证书编号",
+            "批次",
+            "所属年度",
+            "月数",
+            "金额（元）",
+            "类别",
+            "说明",
+        ],
+    )
     for cell in ws[2]:
         cell.font = Font(bold=True)
     lines = run.lines.select_related("entry__person", "entry__unit", "entry__round").order_by(
@@ -212,6 +228,7 @@ def run_workbook(run: AllowanceRun) -> bytes:
             [
                 n,
                 e.person.name,
+                e.person.id_number if run.approved else e.person.masked_id_number,
                 e.unit.name,
                 e.certificate_number,
                 f"{e.round.year}年度",
@@ -224,9 +241,9 @@ def run_workbook(run: AllowanceRun) -> bytes:
         )
         months += line.months
         amount += line.amount
-    append_row(ws, ["合计", "", "", "", "", "", months, amount, "", ""])
+    append_row(ws, ["合计", "", "", "", "", "", "", months, amount, "", ""])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGHIJ", (6, 10, 28, 16, 10, 10, 8, 12, 8, 60), strict=True):
+    for column, width in zip("ABCDEFGHIJK", (6, 10, 21, 28, 16, 10, 10, 8, 12, 8, 60), strict=True):
         ws.column_dimensions[column].width = width
     return workbook_bytes(wb)

@@ -6,6 +6,7 @@ class RosterConfig(AppConfig):
     verbose_name = "首席技师名册"
 
     def ready(self):
+        from . import audit_signals  # noqa: F401 - connects the security-event receivers
         from .spreadsheets import escape_wagtail_csv
 
         escape_wagtail_csv()

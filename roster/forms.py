@@ -5,7 +5,7 @@ from django import forms
 from workflow.states import InspectionResult
 from workflow.transitions import TRANSITIONS
 
-from .models import ExpertScore, Objection, RevocationEvidence, TrackingEvaluation
+from .models import ExpertRecusal, ExpertScore, Objection, RevocationEvidence, TrackingEvaluation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -45,6 +45,13 @@ class ExpertScoreForm(forms.ModelForm):
         model = ExpertScore
         fields = ["score", "finding_ethics", "finding_skill", "finding_innovation", "finding_mentoring", "opinion"]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields[1:]}
+
+
+class RecusalForm(forms.ModelForm):
+    class Meta:
+        model = ExpertRecusal
+        fields = ["reason"]
+        widgets = {"reason": forms.TextInput(attrs={"placeholder": "例如：与申报人同一单位、近亲属、师徒关系"})}
 
 
 class InspectionForm(forms.Form):

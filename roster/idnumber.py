@@ -3,8 +3,10 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
@@ -66,3 +68,15 @@ def mask(value: str) -> str:
 def mask_phone(value: str) -> str:
     value = value or ""
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else "*" * len(value)
+
+
+def keyed_hash(value: str) -> str:
+    """A keyed hash of an ID number (HMAC-SHA256 under settings.PERSONAL_DATA_KEY): the same person is
+    recognised after their number has been pseudonymised, and the hash alone gives the number away to
+    nobody who lacks the key."""
+    return salted_hmac(
+        "roster.person.id_number",
+        normalise(value),
+        secret=settings.PERSONAL_DATA_KEY or settings.SECRET_KEY,
+        algorithm="sha256",
+    ).hexdigest()

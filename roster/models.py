@@ -5,14 +5,17 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.search import index
 
 from workflow import eligibility, roles, workdays
@@ -152,8 +155,19 @@ class Person(index.Indexed, models.Model):
     photo = models.ForeignKey(
         "wagtailimages.Image", verbose_name="照片", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # 个人信息保护法: the keyed hash of the ID number, kept when the numbers are pseudonymised
+    # (roster/pseudonymise.py), so that a later application by the same person is recognised.
+    id_key = models.CharField("身份证号密钥散列", max_length=64, db_index=True, editable=False, blank=True)
+    pseudonymised_on = models.DateField("个人信息去标识化日期", null=True, blank=True, editable=False)
 
     panels = [
+        HelpPanel(
+            content=(
+                "<p>个人信息保护：录入前请向申报人告知处理规则（打印的申报表附有《个人信息处理告知》，"
+                "由申报人签字），身份证号和电话只用于核验身份、核查重复申报和发放津贴，从不公开；"
+                "详见门户网站“个人信息保护”页面。</p>"
+            )
+        ),
         FieldRowPanel([FieldPanel("name"), FieldPanel("id_number")]),
         FieldRowPanel([FieldPanel("phone"), FieldPanel("unit")]),
         FieldRowPanel([FieldPanel("occupation"), FieldPanel("employer")]),
@@ -203,13 +217,29 @@ class Person(index.Indexed, models.Model):
 
     def save(self, *args, **kwargs):
         self.id_number = idnumber.normalise(self.id_number)
-        if self.id_number and len(self.id_number) == 18:
+        if self.pseudonymised_on is None and self.id_number:
+            self.id_key = idnumber.keyed_hash(self.id_number)
+        if self.pseudonymised_on is None and self.id_number and len(self.id_number) == 18:
             self.birth_date = idnumber.birth_date_of(self.id_number)
             self.gender = idnumber.gender_of(self.id_number)
         super().save(*args, **kwargs)
 
+    # What workflow.powers reads of a record (a person has no round, so no expert is assigned to it).
+    def is_own_unit(self, user) -> bool:
+        return self.unit_id is not None and self.unit_id == unit_id_of(user)
+
+    def is_assigned_expert(self, user) -> bool:
+        return False
+
+    def is_free_expert(self, user) -> bool:
+        return False
+
     def fixed_fields(self) -> list[str]:
         return list(FIXED_PERSON_FIELDS) if self.identity_fixed() else []
+
+    def all_entries(self):
+        """This person's entries, with those recorded before their numbers were pseudonymised."""
+        return Entry.objects.filter(person__id_key=self.id_key) if self.id_key else self.entries.all()
 
     def identity_fixed(self) -> bool:
         """Name, ID number (and so gender) and unit are fixed once an entry's unit publicity has started."""
@@ -232,7 +262,12 @@ class Round(models.Model):
     call_date = models.DateField("申报通知日期", validators=[validate_plausible])
     application_deadline = models.DateField("申报截止日期", validators=[validate_plausible])
     experts = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="评审专家", blank=True, related_name="expert_rounds"
+        settings.AUTH_USER_MODEL,
+        verbose_name="评审专家",
+        blank=True,
+        related_name="expert_rounds",
+        limit_choices_to={"groups__name": roles.EXPERT, "is_active": True},
+        help_text="只能选择具有“评审专家”角色的账号。",
     )
 
     panels = [
@@ -414,6 +449,14 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
     def is_assigned_expert(self, user) -> bool:
         """An expert assigned to review this entry's round (Art 9(4))."""
         return roles.EXPERT in roles.user_roles(user) and self.round.experts.filter(pk=user.pk).exists()
+
+    def is_free_expert(self, user) -> bool:
+        """An assigned expert who may score: not of this entry's unit, and no 回避 declared (Art 9(4))."""
+        return (
+            self.is_assigned_expert(user)
+            and not self.is_own_unit(user)
+            and not self.recusals.filter(expert_id=user.pk).exists()
+        )
 
     def missing_application_fields(self) -> list[str]:
         return [label for name, label in self.APPLICATION_FIELDS.items() if getattr(self, name) in (None, "")]
@@ -680,6 +723,35 @@ class ExpertScore(models.Model):
         return f"{self.expert} · {self.score}"
 
 
+class ExpertRecusal(models.Model):
+    """回避: an assigned expert declares a conflict of interest with one entry and does not score it."""
+
+    entry = models.ForeignKey(Entry, verbose_name="申报记录", on_delete=models.CASCADE, related_name="recusals")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="评审专家", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField("回避事由", max_length=200)
+    declared_at = models.DateTimeField("声明时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "专家回避声明"
+        verbose_name_plural = "专家回避声明"
+        constraints = [models.UniqueConstraint(fields=["entry", "expert"], name="one_recusal_per_expert")]
+
+    def __str__(self):
+        return f"{self.expert} 回避 {self.entry}"
+
+
+@receiver(m2m_changed, sender=Round.experts.through)
+def _experts_hold_the_role(sender, instance, action, pk_set, reverse, **kwargs):
+    """Whatever the path (form, shell, import), only holders of the expert role join a round's panel."""
+    if action != "pre_add" or reverse or not pk_set:
+        return
+    experts = get_user_model().objects.filter(pk__in=pk_set, groups__name=roles.EXPERT, is_active=True)
+    if experts.count() != len(pk_set):
+        raise ValidationError({"experts": "评审专家须为具有“评审专家”角色的在用账号。"})
+
+
 class TrackingEvaluation(models.Model):
     """跟踪评估 (Art 14(1)): one per entry and year; its result decides that year's allowance."""
 
@@ -809,3 +881,6 @@ class RevocationEvidence(models.Model):
 
     def __str__(self):
         return self.title
+
+
+from .audit import PersonalDataAccess, SecurityEvent  # noqa: E402, F401 - the audit logs' models live in roster.audit

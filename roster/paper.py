@@ -7,6 +7,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from . import privacy
+
 FONT = "宋体"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -66,6 +68,11 @@ def application_form(entry) -> bytes:
     doc.add_paragraph("")
     doc.add_paragraph("推荐单位（盖章）：                     负责人签字：              年    月    日")
     doc.add_paragraph("区选拔管理工作办公室审核意见（盖章）：                                  年    月    日")
+    # PIPL Art 17: the applicant reads how the data are processed before signing.
+    doc.add_paragraph().add_run("个人信息处理告知").bold = True
+    for heading, text in privacy.notice("application", privacy.default_contact()):
+        doc.add_paragraph(f"{heading}：{text}")
+    doc.add_paragraph("本人已阅读上述告知，同意按上述方式处理本人个人信息。申报人签字：              年    月    日")
     doc.add_page_break()
     doc.add_paragraph().add_run("事迹材料").bold = True
     for line in (entry.deeds or "").splitlines() or [""]:

@@ -16,6 +16,7 @@ from workflow.states import BADGE_COLOURS, Status
 
 from . import idnumber
 from .admin_forms import valid_id
+from .audit import PersonalDataAccess, record_access
 from .models import Entry, Person, Round, Unit
 from .permissions import VISIBLE, RowPermissionPolicy, visible_rounds
 from .views.entries import entry_context
@@ -47,7 +48,7 @@ class ChangeScoped(RowScoped):
 
 
 class PersonalNumberColumn(Column):
-    """Full numbers for the office; masked for everyone else."""
+    """Masked in every list, for every role: the full number is on the record page (SPEC §8)."""
 
     def __init__(self, name, masker, **kwargs):
         super().__init__(name, **kwargs)
@@ -55,9 +56,35 @@ class PersonalNumberColumn(Column):
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        request = parent_context.get("request")
-        if not (request and may(request.user, "see_personal_numbers")):
-            context["value"] = self.masker(context["raw_value"] or "")
+        context["value"] = self.masker(context["raw_value"] or "")
+        return context
+
+
+PERSONAL_NUMBERS = {"id_number": idnumber.mask, "phone": idnumber.mask_phone}
+
+
+class PersonInspectView(RowScoped, snippet_views.InspectView):
+    """The record page: full numbers for whoever may see them (and the view is logged), masked otherwise."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if field_name in PERSONAL_NUMBERS and not may(self.request.user, "see_personal_numbers", self.object):
+            return PERSONAL_NUMBERS[field_name](getattr(self.object, field_name) or "")
+        return value
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if may(self.request.user, "see_personal_numbers", self.object):
+            record_access(self.request, PersonalDataAccess.Kind.VIEW, f"技能人才记录：{self.object}", self.object)
+        return context
+
+
+class PersonEditView(ChangeScoped, snippet_views.EditView):
+    """The edit form holds the full numbers: each time it is shown, the view is logged."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record_access(self.request, PersonalDataAccess.Kind.VIEW, f"编辑技能人才：{self.object}", self.object)
         return context
 
 
@@ -153,7 +180,8 @@ class PersonViewSet(RosterViewSet):
     # A plain match on the name: Chinese names are not segmented.
     search_backend_name = None
     inspect_view_enabled = True
-    inspect_view_fields_exclude = ["id_number", "phone"]
+    inspect_view_class = PersonInspectView
+    edit_view_class = PersonEditView
 
 
 class RoundLinksColumn(Column):
@@ -164,6 +192,14 @@ class RoundLinksColumn(Column):
         context["review_url"] = reverse("roster_round_review", args=(instance.pk,))
         context["export_url"] = reverse("roster_round_export", args=(instance.pk,))
         return context
+
+
+class RoundInspectView(RowScoped, snippet_views.InspectView):
+    """Who the experts are is known to the office and the leading group only (never to units)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return fields if may(self.request.user, "see_experts") else [f for f in fields if f != "experts"]
 
 
 class RoundViewSet(RosterViewSet):
@@ -179,6 +215,7 @@ class RoundViewSet(RosterViewSet):
         RoundLinksColumn("links", label="评审与导出", accessor="pk"),
     ]
     inspect_view_enabled = True
+    inspect_view_class = RoundInspectView
 
 
 class EntryInspectView(RowScoped, snippet_views.InspectView):

@@ -68,6 +68,20 @@ def statistics_menu_item():
     )
 
 
+@hooks.register("register_reports_menu_item")
+def access_log_menu_item():
+    return PowerMenuItem(
+        "个人信息访问记录", reverse("roster_access_log"), icon_name="view", order=1100, power="view_audit_log"
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def security_log_menu_item():
+    return PowerMenuItem(
+        "安全事件记录", reverse("roster_security_log"), icon_name="lock", order=1110, power="view_audit_log"
+    )
+
+
 @hooks.register("construct_reports_menu")
 def site_history_for_whom_it_is(request, menu_items):
     if not may(request.user, "view_site_history"):

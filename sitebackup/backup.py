@@ -45,6 +45,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from roster import audit
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 DUMP = "db.json"
@@ -344,7 +346,7 @@ def restore_backup(
 
         created: list[Path] = []
         try:
-            with transaction.atomic(using=using):
+            with transaction.atomic(using=using), audit.suspended():
                 _clear_tables(using)
                 call_command("loaddata", str(workdir / DUMP), database=using, verbosity=0)
                 counts = row_counts(using)

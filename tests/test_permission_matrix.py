@@ -628,9 +628,11 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
     office, rec_own = role == OFFICE, role == REC and own
     table = {
         "see_all_rows": role in (OFFICE, LEADER),
-        "see_personal_numbers": office,
+        "see_personal_numbers": office or rec_own,
+        "view_audit_log": office,
         "see_dashboard": role in (REC, OFFICE, EXPERT, LEADER),
-        "see_scores": office or (role == EXPERT and assigned),
+        "see_scores": office,
+        "see_experts": role in (OFFICE, LEADER),
         "view_traceability": role in (OFFICE, LEADER),
         "view_statistics": role in (OFFICE, LEADER),
         "view_round_review": role in (OFFICE, LEADER),
@@ -640,7 +642,9 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "add_objection": (office and state in (S.UNIT_PUBLICITY, S.DISTRICT_PUBLICITY))
         or (rec_own and state == S.UNIT_PUBLICITY),
         "decide_objection": office,
-        "score": role == EXPERT and assigned and state == S.QUALIFIED,
+        # Nobody scores an entry of their own unit (an expert's unit, when it has one).
+        "score": role == EXPERT and assigned and not own and state == S.QUALIFIED,
+        "declare_recusal": role == EXPERT and assigned and state == S.QUALIFIED,
         "record_inspection": office and state == S.INSPECTION,
         "add_evaluation": office and state in (S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PENDING),
         "add_revocation_files": (office or rec_own) and state in CERTIFIED_STATES,
@@ -653,8 +657,8 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "download_allowance": role in (OFFICE, FINANCE),
         "see_unapproved_allowance": role == OFFICE,
     }
-    if role == SUPER:  # a superuser holds every power but an expert's own scoring
-        return {power: power != "score" for power in table}
+    if role == SUPER:  # a superuser holds every power but an expert's own scoring and 回避
+        return {power: power not in ("score", "declare_recusal") for power in table}
     return table
 
 
@@ -671,6 +675,9 @@ class FakeEntry:
 
     def is_assigned_expert(self, user):
         return self.assigned
+
+    def is_free_expert(self, user):
+        return self.assigned and not self.own
 
 
 def test_powers_table_agrees_with_the_spec_for_every_role_state_and_scope():

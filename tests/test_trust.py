@@ -8,7 +8,9 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.log_actions import log
 
@@ -580,3 +582,284 @@ def test_a_session_ends_after_30_idle_minutes_and_8_hours_at_most(client, office
     assert response.status_code == 302 and moment - login_at == datetime.timedelta(hours=8, minutes=20)
     with at(moment):
         assert "已满8小时" in client.get(response.url).content.decode()
+
+
+# --- 8. One masking rule; every full view and every download of personal data is logged --------------------
+
+
+def docx_text(content: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_personal_numbers_follow_one_rule_and_each_full_view_is_logged(client):
+    from roster.audit import PersonalDataAccess
+
+    entry = EntryFactory(status=S.SUBMITTED)
+    person = entry.person
+    full, masked = person.id_number, person.masked_id_number
+    office = UserFactory(role=roles.OFFICE)
+    own = UserFactory(role=roles.RECOMMENDER, unit=entry.unit)
+    leader = UserFactory(role=roles.LEADING_GROUP)
+    pages = {
+        "list": reverse("wagtailsnippets_roster_person:list"),
+        "person": reverse("wagtailsnippets_roster_person:inspect", args=(person.pk,)),
+        "entry": reverse("wagtailsnippets_roster_entry:inspect", args=(entry.pk,)),
+    }
+    for user in (office, own):
+        client.force_login(user)
+        listing = client.get(pages["list"]).content.decode()
+        assert full not in listing and person.phone not in listing and masked in listing
+        before = PersonalDataAccess.objects.count()
+        for key in ("person", "entry"):
+            html = client.get(pages[key], REMOTE_ADDR="192.0.2.44").content.decode()
+            assert full in html and person.phone in html, (user, key)
+        logged = PersonalDataAccess.objects.order_by("pk")[before:]
+        assert [(r.user, r.person, r.client, r.kind) for r in logged] == [(user, person, "192.0.2.44", "view")] * 2
+        form = client.get(reverse("roster_form_docx", args=(entry.pk,)))
+        assert full in docx_text(form.content)
+        assert PersonalDataAccess.objects.order_by("pk").last().kind == "download"
+    client.force_login(leader)
+    before = PersonalDataAccess.objects.count()
+    html = client.get(pages["entry"]).content.decode()
+    assert full not in html and person.phone not in html and masked in html
+    assert PersonalDataAccess.objects.count() == before
+    # No personal number is written into the log itself.
+    assert not PersonalDataAccess.objects.filter(what__contains=full).exists()
+
+
+def test_finance_reads_full_id_numbers_only_on_an_approved_payment_sheet(client):
+    from roster.allowance import approve_run, compute_run
+    from roster.audit import PersonalDataAccess
+
+    entry = EntryFactory(status=S.ACTIVE, round=RoundFactory(year=2022))
+    first, second, finance = (
+        UserFactory(role=roles.OFFICE),
+        UserFactory(role=roles.OFFICE),
+        UserFactory(role=roles.FINANCE),
+    )
+    run = compute_run(2024, first)
+    client.force_login(first)
+    draft = [c.value for c in cells(client.get(reverse("roster_allowance_download", args=(2024,))).content)]
+    assert entry.person.id_number not in draft and entry.person.masked_id_number in draft
+    approve_run(run, second)
+    client.force_login(finance)
+    paid = [c.value for c in cells(client.get(reverse("roster_allowance_download", args=(2024,))).content)]
+    assert entry.person.id_number in paid
+    assert PersonalDataAccess.objects.filter(user=finance, kind="download", what__contains="2024年度津贴").exists()
+
+
+def test_the_office_reads_both_logs_and_nobody_changes_them(client):
+    from roster.audit import PersonalDataAccess, SecurityEvent
+
+    UserFactory(username="office9", password="Right-pass-2026", role=roles.OFFICE)
+    login = reverse("wagtailadmin_login")
+    client.post(login, {"username": "office9", "password": "wrong"}, REMOTE_ADDR="192.0.2.7")
+    client.post(login, {"username": "office9", "password": "Right-pass-2026"}, REMOTE_ADDR="192.0.2.8")
+    events = list(SecurityEvent.objects.order_by("pk").values_list("kind", "username", "client"))
+    assert events[-2:] == [("login_failed", "office9", "192.0.2.7"), ("login", "office9", "192.0.2.8")]
+    html = client.get(reverse("roster_security_log"), {"kind": "login_failed"}).content.decode()
+    assert "登录失败" in html and "192.0.2.7" in html and "192.0.2.8" not in html
+    entry = EntryFactory()
+    client.get(reverse("wagtailsnippets_roster_entry:inspect", args=(entry.pk,)))
+    access = client.get(reverse("roster_access_log")).content.decode()
+    assert str(entry) in access and "office9" in access
+    row = PersonalDataAccess.objects.get()
+    with pytest.raises(ValidationError):
+        row.delete()
+    row.what = "改写"
+    with pytest.raises(ValidationError):
+        row.save()
+    assert PersonalDataAccess.objects.get().what != "改写"
+    for role in (roles.RECOMMENDER, roles.FINANCE, roles.EDITOR, roles.LEADING_GROUP, roles.EXPERT):
+        client.force_login(UserFactory(role=role, unit=entry.unit if role == roles.RECOMMENDER else None))
+        for url in (reverse("roster_access_log"), reverse("roster_security_log")):
+            assert client.get(url).status_code in (302, 403), (role, url)
+    # No admin view edits or deletes them: neither model is registered with Wagtail or Django's admin.
+    from wagtail.admin.admin_url_finder import AdminURLFinder
+
+    assert AdminURLFinder(UserFactory(is_superuser=True)).get_edit_url(row) is None
+
+
+def test_security_events_record_account_and_rule_changes():
+    from django.contrib.auth.models import Group
+
+    from roster.audit import SecurityEvent
+    from roster.models import StaffProfile
+    from workflow.models import OfficialCalendarYear, RuleSet
+
+    user = UserFactory(role=roles.RECOMMENDER, unit=UnitFactory(name="甲单位"))
+    user.groups.add(Group.objects.get(name=roles.OFFICE))
+    profile = StaffProfile.objects.get(user=user)
+    profile.unit = UnitFactory(name="乙单位")
+    profile.save()
+    rules = RuleSet.objects.first()
+    rules.save()
+    OfficialCalendarYear.objects.create(year=2031, source="测试", published=True)
+    details = list(SecurityEvent.objects.order_by("pk").values_list("kind", "detail"))
+    kinds = [kind for kind, _ in details]
+    assert {"roles", "unit", "rules", "calendar"} <= set(kinds)
+    assert any(kind == "roles" and roles.OFFICE in detail and user.username in detail for kind, detail in details)
+    assert any(kind == "unit" and "乙单位" in detail for kind, detail in details)
+
+
+# --- 9. Experts are kept apart: the role, their own scores, 回避, never their own unit ----------------------
+
+SCORE = {
+    "score": 88,
+    "finding_ethics": "爱岗敬业",
+    "finding_skill": "技艺精湛",
+    "finding_innovation": "革新两项",
+    "finding_mentoring": "带徒五人",
+    "opinion": "同意推荐",
+}
+
+
+@pytest.fixture
+def panel():
+    entry = EntryFactory(status=S.QUALIFIED)
+    first = UserFactory(role=roles.EXPERT, first_name="评", last_name="甲")
+    second = UserFactory(role=roles.EXPERT, first_name="评", last_name="乙")
+    entry.round.experts.add(first, second)
+    return entry, first, second
+
+
+def test_only_holders_of_the_expert_role_join_a_panel(client, panel):
+    entry, first, second = panel
+    finance, recommender = UserFactory(role=roles.FINANCE), UserFactory(role=roles.RECOMMENDER, unit=entry.unit)
+    panel_before = set(entry.round.experts.all())
+    for outsider in (finance, recommender):
+        with pytest.raises(ValidationError), transaction.atomic():
+            entry.round.experts.add(outsider)
+    client.force_login(UserFactory(role=roles.OFFICE))
+    url = reverse("wagtailsnippets_roster_round:edit", args=(entry.round.pk,))
+    data = form_data(client, url)
+    data["experts"] = [str(first.pk), str(finance.pk)]
+    response = client.post(url, data)
+    assert response.status_code == 200 and set(entry.round.experts.all()) == panel_before
+    assert finance.username not in form_data(client, url).get("experts", []) and str(finance.pk) not in "".join(
+        o.get("value", "")
+        for o in BeautifulSoup(client.get(url).content, "html.parser").select("[name=experts] option")
+    )
+
+
+def test_an_expert_reads_only_its_own_scores_and_the_office_reads_all(client, panel):
+    entry, first, second = panel
+    page = reverse("wagtailsnippets_roster_entry:inspect", args=(entry.pk,))
+    client.force_login(first)
+    client.post(reverse("roster_score_add", args=(entry.pk,)), SCORE)
+    client.force_login(second)
+    before = client.get(page).content.decode()
+    assert "技艺精湛" not in before and "评甲" not in before and "甲评" not in before
+    client.post(reverse("roster_score_add", args=(entry.pk,)), {**SCORE, "score": 75, "finding_skill": "熟练"})
+    after = client.get(page).content.decode()
+    assert "熟练" in after and "技艺精湛" not in after
+    client.force_login(UserFactory(role=roles.OFFICE))
+    office = client.get(page).content.decode()
+    assert "熟练" in office and "技艺精湛" in office
+
+
+def test_units_never_learn_who_the_experts_are(client, panel):
+    entry, first, second = panel
+    url = reverse("wagtailsnippets_roster_round:inspect", args=(entry.round.pk,))
+    client.force_login(UserFactory(role=roles.RECOMMENDER, unit=entry.unit))
+    html = client.get(url).content.decode()
+    assert client.get(url).status_code == 200 and first.username not in html and "评审专家" not in html
+    client.force_login(UserFactory(role=roles.OFFICE))
+    assert first.username in client.get(url).content.decode() or "评甲" in client.get(url).content.decode()
+
+
+def test_an_expert_of_the_candidates_unit_or_who_declared_recusal_never_scores(client, panel):
+    from roster.models import ExpertRecusal, StaffProfile
+
+    entry, first, second = panel
+    StaffProfile.objects.update_or_create(user=first, defaults={"unit": entry.unit})
+    page = reverse("wagtailsnippets_roster_entry:inspect", args=(entry.pk,))
+    client.force_login(first)
+    assert "本单位的申报须回避" in client.get(page).content.decode()
+    client.post(reverse("roster_score_add", args=(entry.pk,)), SCORE)
+    assert not entry.expert_scores.filter(expert__in=(first, second)).exists()
+    client.force_login(second)
+    client.post(reverse("roster_recusal_add", args=(entry.pk,)), {"reason": "与申报人为师徒关系"})
+    assert ExpertRecusal.objects.filter(entry=entry, expert=second).exists()
+    client.post(reverse("roster_score_add", args=(entry.pk,)), SCORE)
+    assert not entry.expert_scores.filter(expert__in=(first, second)).exists()
+    assert "您已声明回避" in client.get(page).content.decode()
+    client.force_login(UserFactory(role=roles.OFFICE))
+    assert "与申报人为师徒关系" in client.get(page).content.decode()
+
+
+# --- PIPL: pseudonymisation keeps the person recognisable ----------------------------------------------------
+
+
+def test_numbers_of_persons_long_ended_are_pseudonymised_and_a_new_application_is_still_recognised(settings):
+    import datetime
+
+    from roster import idnumber
+    from roster.management.commands.roster_daily import Command as Daily
+    from roster.pseudonymise import pseudonymise_due
+
+    settings.PERSONAL_DATA_RETENTION_YEARS = 5
+    with clock.travel(2019, 6, 3):
+        old = EntryFactory(
+            status=S.REVOKED, round=RoundFactory(year=2016), revocation_ground=2, revoked_on=datetime.date(2019, 6, 3)
+        )
+    with clock.travel(2023, 3, 1):
+        recent = EntryFactory(status=S.NOT_SELECTED, round=RoundFactory(year=2022))
+    running = EntryFactory(status=S.ACTIVE)
+    real_id = old.person.id_number
+    key = old.person.id_key
+    assert key == idnumber.keyed_hash(real_id)
+    untouched = {p.pk: (p.id_number, p.phone) for p in (recent.person, running.person)}
+
+    out = io.StringIO()
+    Daily(stdout=out, stderr=io.StringIO()).handle()
+    assert "个人信息去标识化 1 人" in out.getvalue()
+    person = Person.objects.get(pk=old.person.pk)
+    assert person.id_number != real_id and real_id not in person.id_number and person.phone == ""
+    assert person.pseudonymised_on == clock.NOW.date() and person.id_key == key
+    assert (person.birth_date.month, person.birth_date.day) == (1, 1)
+    for other in (recent.person, running.person):
+        other.refresh_from_db()
+        assert (other.id_number, other.phone) == untouched[other.pk]
+    assert pseudonymise_due() == 0  # once only
+
+    # The same person registered again: the earlier revocation is still found (Art 7(1)).
+    again = PersonFactory(id_number=real_id, unit=old.unit, name=old.person.name)
+    assert again.id_key == key
+    entry = EntryFactory(person=again, round=RoundFactory(year=2026))
+    checks = {c.key: c for c in entry.checklist()}
+    assert "2016年度首席技师资格曾依第十五条第2项被取消" in checks["revocation"].reason
+
+
+def test_an_objectors_name_and_contact_go_years_after_the_decision_and_the_notices_say_so(client, demo_site, settings):
+    from roster.pseudonymise import FORGOTTEN, forget_objectors
+    from tests.factories import ObjectionFactory
+
+    settings.PERSONAL_DATA_RETENTION_YEARS = 5
+    with clock.travel(2020, 3, 2):
+        old = ObjectionFactory(submitter_name="老异议人", submitter_contact="13811112222")
+        old.status, old.decided_at = "dismissed", timezone.now()
+        old.save()
+    fresh = ObjectionFactory(submitter_name="新异议人", submitter_contact="13833334444")
+    assert forget_objectors() == 1 and forget_objectors() == 0
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.submitter_name, old.submitter_contact) == (FORGOTTEN, "")
+    assert fresh.submitter_name == "新异议人"
+
+    # PIPL Art 17 on the privacy page, the objection form and the application.
+    page = client.get(reverse("privacy")).content.decode()
+    for words in ("个人信息处理者", "处理目的和方式", "保存期限", "5年", "您的权利"):
+        assert words in page
+    assert reverse("privacy") in client.get("/").content.decode()
+    entry = EntryFactory(status=S.SUBMITTED)
+    client.force_login(UserFactory(role=roles.OFFICE))
+    form = docx_text(client.get(reverse("roster_form_docx", args=(entry.pk,))).content)
+    assert "个人信息处理告知" in form and "保存期限" in form and "申报人签字" in form
+    client.logout()
+    objection_page = client.get(demo_site["publicity"].objection_url()).content.decode()
+    assert "个人信息处理告知" in objection_page and "不向被反映人和推荐单位透露" in objection_page

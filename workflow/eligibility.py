@@ -151,7 +151,7 @@ def _unit_not_banned(unit) -> Check:
 
 
 def _person_may_apply(entry) -> Check:
-    others = entry.person.entries.exclude(pk=entry.pk).select_related("round")
+    others = entry.person.all_entries().exclude(pk=entry.pk).select_related("round")
     for other in others:
         if other.round_id == entry.round_id:
             return Check("may_apply", "可以申报", "第十四条第三项", FAIL, "本批次已有此人的申报")
@@ -165,7 +165,9 @@ def _person_may_apply(entry) -> Check:
 
 
 def _earlier_revocation(entry) -> Check:
-    revoked = entry.person.entries.exclude(pk=entry.pk).filter(status=Status.REVOKED, revocation_ground__isnull=False)
+    revoked = (
+        entry.person.all_entries().exclude(pk=entry.pk).filter(status=Status.REVOKED, revocation_ground__isnull=False)
+    )
     first = revoked.select_related("round").first()
     if first is None:
         return Check("revocation", "曾被取消资格", "第七条第一项、第十五条", PASS, "无", hard=False)

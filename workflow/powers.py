@@ -4,7 +4,7 @@ Each power lists grants: the roles it is given to, the scope (any row; the entri
 unit; the entries of rounds the expert is assigned to) and, where it matters, the entry states in which
 it holds. Views, templates, menus and the dashboard ask `may(user, power, entry)`; the moves themselves
 are declared in workflow.transitions. Works on any entry-like object through `status`,
-`is_own_unit(user)` and `is_assigned_expert(user)`; it does not import roster.
+`is_own_unit(user)`, `is_assigned_expert(user)` and `is_free_expert(user)`; it does not import roster.
 
 To add a power: add one row here and ask `may()` where it is used.
 """
@@ -17,7 +17,8 @@ from .states import CERTIFIED, Status
 
 S = Status
 
-ANY, OWN_UNIT, ASSIGNED = "any", "own_unit", "assigned"
+# FREE_EXPERT: assigned to the entry's round, not of the entry's unit, and no 回避 declared (Art 9(4)).
+ANY, OWN_UNIT, ASSIGNED, FREE_EXPERT = "any", "own_unit", "assigned", "free_expert"
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,14 @@ EVALUATION_STATES = (S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PE
 POWERS: dict[str, Power] = {
     # --- what a user sees ---
     "see_all_rows": Power("查看全部单位的记录", (Grant(ALL_ROWS),)),
-    "see_personal_numbers": Power("查看完整身份证号和电话", (Grant((OFFICE,)),)),
+    # Full numbers on the record page, the edit form and the 申报表 (each view logged); lists mask them
+    # for everyone; finance reads them only on an approved payment sheet (roster.allowance).
+    "see_personal_numbers": Power("查看完整身份证号和电话", (Grant((OFFICE,)), Grant((RECOMMENDER,), OWN_UNIT))),
+    "view_audit_log": Power("查看个人信息访问记录与安全事件记录", (Grant((OFFICE,)),)),
     "see_dashboard": Power("工作台待办", (Grant((RECOMMENDER, OFFICE, EXPERT, LEADING_GROUP)),)),
-    "see_scores": Power("查看专家评分", (Grant((OFFICE,)), Grant((EXPERT,), ASSIGNED))),
+    # An expert reads only its own scores (on the entry page); the office reads every expert's.
+    "see_scores": Power("查看全部专家评分", (Grant((OFFICE,)),)),
+    "see_experts": Power("查看评审专家名单", (Grant(ALL_ROWS),)),
     "view_traceability": Power("条款与规则对照", (Grant(ALL_ROWS),)),
     "view_statistics": Power("统计分析", (Grant(ALL_ROWS),)),
     "view_round_review": Power("专家评审结果", (Grant(ALL_ROWS),)),
@@ -59,7 +65,8 @@ POWERS: dict[str, Power] = {
         ),
     ),
     "decide_objection": Power("处理异议", (Grant((OFFICE,)),)),
-    "score": Power("专家评分", (Grant((EXPERT,), ASSIGNED, states=(S.QUALIFIED,)),), superuser=False),
+    "score": Power("专家评分", (Grant((EXPERT,), FREE_EXPERT, states=(S.QUALIFIED,)),), superuser=False),
+    "declare_recusal": Power("声明回避", (Grant((EXPERT,), ASSIGNED, states=(S.QUALIFIED,)),), superuser=False),
     "record_inspection": Power("记录实地考察结果", (Grant((OFFICE,), states=(S.INSPECTION,)),)),
     "add_evaluation": Power("记录跟踪评估", (Grant((OFFICE,), states=EVALUATION_STATES),)),
     "add_revocation_files": Power(
@@ -89,6 +96,8 @@ def _holds(grant: Grant, user, mine: set[str], entry) -> bool:
         return entry is not None and entry.is_own_unit(user)
     if grant.scope == ASSIGNED:
         return entry is not None and entry.is_assigned_expert(user)
+    if grant.scope == FREE_EXPERT:
+        return entry is not None and entry.is_free_expert(user)
     return True
 
 

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.sessions.SessionLimits",
+    "roster.audit.CurrentRequest",
     "roster.middleware.BulkIdsGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -148,6 +149,15 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"last_passwords": 5},
     },
 ]
+# Personal data (个人信息保护法): the key of the hash that keeps a person recognisable after their numbers
+# are pseudonymised (a secret of its own, so that rotating DJANGO_SECRET_KEY does not lose it), and how
+# many years after a person's last entry ended the numbers are kept (roster/pseudonymise.py, README).
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")  # empty: DJANGO_SECRET_KEY
+PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEARS", "5"))
+# Where people exercise their rights (PIPL Art 17), printed on the 申报表; the web pages use 网站设置.
+PERSONAL_DATA_CONTACT = os.environ.get(
+    "PERSONAL_DATA_CONTACT", "区选拔管理工作办公室（地址和电话见市中首席技师门户网站“联系我们”）"
+)
 # Sessions: 8 hours after login at most, and 30 minutes without a request (portal/sessions.py).
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_IDLE_SECONDS = 30 * 60

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from roster import allowance
+from roster.audit import PersonalDataAccess, record_access
 from roster.models import AllowanceRun
 from workflow.powers import may
 
@@ -98,4 +99,6 @@ def allowance_approve(request, year):
 def allowance_download(request, year):
     _allowance_access(request.user, "download_allowance")
     run = get_object_or_404(_runs(request.user), year=year)
+    if run.approved:
+        record_access(request, PersonalDataAccess.Kind.DOWNLOAD, f"{year}年度津贴发放表（含身份证号）")
     return xlsx_response(allowance.run_workbook(run), f"市中首席技师{year}年度津贴发放表.xlsx")

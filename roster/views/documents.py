@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from roster import exports, paper, statistics
+from roster.audit import PersonalDataAccess, record_access
 from roster.models import EvidenceFile, RevocationEvidence
 from roster.permissions import visible_entries, visible_rounds
 from workflow.powers import may
@@ -20,15 +21,21 @@ from .common import entry_for
 
 def evidence_download(request, file_pk):
     """Evidence is private: served only to users who may see the entry."""
-    evidence = get_object_or_404(EvidenceFile.objects.select_related("entry"), pk=file_pk)
+    evidence = get_object_or_404(EvidenceFile.objects.select_related("entry__person"), pk=file_pk)
     entry_for(request, evidence.entry_id)
+    _downloaded(request, f"证明材料：{evidence.entry}（{evidence.pk}）", evidence.entry.person)
     return _private_file(evidence.file, f"证明材料-{evidence.pk}")
 
 
 def revocation_evidence_download(request, file_pk):
-    evidence = get_object_or_404(RevocationEvidence, pk=file_pk)
+    evidence = get_object_or_404(RevocationEvidence.objects.select_related("entry__person"), pk=file_pk)
     entry_for(request, evidence.entry_id)
+    _downloaded(request, f"取消资格材料：{evidence.entry}（{evidence.pk}）", evidence.entry.person)
     return _private_file(evidence.file, f"取消资格材料-{evidence.pk}")
+
+
+def _downloaded(request, what: str, person=None):
+    record_access(request, PersonalDataAccess.Kind.DOWNLOAD, what, person)
 
 
 def _private_file(field_file, stem):
@@ -60,7 +67,10 @@ def talent_pool_export(request):
     user = request.user
     if not may(user, "export_roster"):
         raise PermissionDenied
-    content = exports.talent_pool(visible_entries(user), with_numbers=may(user, "see_personal_numbers"))
+    with_numbers = may(user, "see_personal_numbers")
+    content = exports.talent_pool(visible_entries(user), with_numbers=with_numbers)
+    if with_numbers:
+        _downloaded(request, "首席技师名册（含身份证号、电话）")
     return xlsx_response(content, f"市中首席技师名册-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -69,7 +79,10 @@ def round_export(request, pk):
     user = request.user
     if not may(user, "export_roster"):
         raise PermissionDenied
-    content = exports.round_candidates(round_, visible_entries(user), with_numbers=may(user, "see_personal_numbers"))
+    with_numbers = may(user, "see_personal_numbers")
+    content = exports.round_candidates(round_, visible_entries(user), with_numbers=with_numbers)
+    if with_numbers:
+        _downloaded(request, f"{round_.year}年度候选人（含身份证号、电话）")
     return xlsx_response(content, f"{round_.year}年度候选人.xlsx")
 
 
@@ -106,6 +119,7 @@ def application_form_download(request, pk):
     entry = entry_for(request, pk)
     if not may(request.user, "print_application_form", entry):
         raise PermissionDenied
+    _downloaded(request, f"申报表：{entry}", entry.person)
     return _docx(paper.application_form(entry), f"申报表-{entry.person.name}-{entry.round.year}.docx")
 
 
@@ -113,4 +127,5 @@ def certificate_download(request, pk):
     entry = entry_for(request, pk)
     if not may(request.user, "print_certificate", entry):
         raise PermissionDenied
+    _downloaded(request, f"证书：{entry}（{entry.certificate_number}）", entry.person)
     return _docx(paper.certificate(entry), f"证书-{entry.certificate_number}.docx")

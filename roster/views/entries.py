@@ -9,12 +9,14 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from roster import services
+from roster.audit import PersonalDataAccess, record_access
 from roster.forms import (
     ExpertScoreForm,
     InspectionForm,
     MoveForm,
     ObjectionDecisionForm,
     ObjectionForm,
+    RecusalForm,
     RevocationEvidenceForm,
     TrackingEvaluationForm,
 )
@@ -32,6 +34,9 @@ S = Status
 def entry_context(request, entry) -> dict:
     """Everything the entry page shows: badge, moves, checklist, countdown, records, history, diagram."""
     user = request.user
+    show_numbers = may(user, "see_personal_numbers", entry)
+    if show_numbers:
+        record_access(request, PersonalDataAccess.Kind.VIEW, f"申报记录：{entry}", entry.person)
     moves = []
     for name, allowed, reason in services.available(entry, user):
         t = TRANSITIONS[name]
@@ -68,10 +73,13 @@ def entry_context(request, entry) -> dict:
         "diagram": lifecycle_diagram(entry.status),
         "objections": objections,
         "objection_form": ObjectionForm() if may(user, "add_objection", entry) else None,
-        "scores": entry.expert_scores.select_related("expert") if may(user, "see_scores", entry) else [],
+        "scores": _scores(entry, user),
         "score_form": ExpertScoreForm() if may(user, "score", entry) else None,
+        "score_barred": _score_barred(entry, user),
+        "recusals": entry.recusals.select_related("expert") if may(user, "see_scores", entry) else [],
+        "recusal_form": RecusalForm() if _may_recuse(entry, user) else None,
         "inspection_form": InspectionForm() if may(user, "record_inspection", entry) else None,
-        "show_numbers": may(user, "see_personal_numbers", entry),
+        "show_numbers": show_numbers,
         "can_print_form": may(user, "print_application_form", entry),
         "can_print_certificate": may(user, "print_certificate", entry),
         "evidence": entry.evidence_files.all(),
@@ -80,6 +88,31 @@ def entry_context(request, entry) -> dict:
         "revocation_files": entry.revocation_files.all(),
         "revocation_form": RevocationEvidenceForm() if may(user, "add_revocation_files", entry) else None,
     }
+
+
+def _scores(entry, user):
+    """The office reads every expert's scores; an expert only its own (never another expert's, Art 9(4))."""
+    scores = entry.expert_scores.select_related("expert")
+    if may(user, "see_scores", entry):
+        return scores
+    return scores.filter(expert_id=user.pk) if entry.is_assigned_expert(user) else []
+
+
+def _score_barred(entry, user) -> str:
+    """Why an assigned expert may not score this entry, or ""."""
+    if not may(user, "declare_recusal", entry) or may(user, "score", entry):
+        return ""
+    if entry.is_own_unit(user):
+        return "本单位的申报须回避，您不能评审（第九条第四项）。"
+    return "您已声明回避，不评审此申报（第九条第四项）。"
+
+
+def _may_recuse(entry, user) -> bool:
+    return (
+        may(user, "declare_recusal", entry)
+        and not entry.recusals.filter(expert_id=user.pk).exists()
+        and not entry.expert_scores.filter(expert_id=user.pk).exists()
+    )
 
 
 def lifecycle_diagram(current: str) -> list[dict]:

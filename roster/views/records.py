@@ -13,10 +13,11 @@ from roster.forms import (
     InspectionForm,
     ObjectionDecisionForm,
     ObjectionForm,
+    RecusalForm,
     RevocationEvidenceForm,
     TrackingEvaluationForm,
 )
-from roster.models import Entry, Objection, RevocationEvidence, TrackingEvaluation
+from roster.models import Entry, ExpertRecusal, Objection, RevocationEvidence, TrackingEvaluation
 from workflow.powers import may
 from workflow.states import Status
 
@@ -70,7 +71,13 @@ def score_add(request, pk):
     if not entry.is_assigned_expert(user):
         raise PermissionDenied
     if not may(user, "score", entry):
-        messages.error(request, "只能对资格审查通过的申报进行评审（第九条第四项）。")
+        barred = entry.is_own_unit(user) or entry.recusals.filter(expert_id=user.pk).exists()
+        messages.error(
+            request,
+            "本单位的申报或已声明回避的申报，您不能评审（第九条第四项）。"
+            if barred
+            else "只能对资格审查通过的申报进行评审（第九条第四项）。",
+        )
         return redirect(entry_url(entry))
     existing = entry.expert_scores.filter(expert=user).first()
     form = ExpertScoreForm(request.POST, instance=existing)
@@ -79,6 +86,25 @@ def score_add(request, pk):
         score.entry, score.expert = entry, user
         score.save()
         messages.success(request, "评审意见已保存。")
+    else:
+        form_errors(request, form)
+    return redirect(entry_url(entry))
+
+
+@require_POST
+def recusal_add(request, pk):
+    """An assigned expert declares 回避 for one entry, before scoring it; it then never scores it."""
+    entry = entry_for(request, pk)
+    user = request.user
+    if not may(user, "declare_recusal", entry):
+        raise PermissionDenied
+    if entry.expert_scores.filter(expert_id=user.pk).exists():
+        messages.error(request, "您已提交评审意见，如需回避，请联系区选拔管理工作办公室。")
+        return redirect(entry_url(entry))
+    form = RecusalForm(request.POST)
+    if form.is_valid():
+        ExpertRecusal.objects.get_or_create(entry=entry, expert=user, defaults=form.cleaned_data)
+        messages.success(request, "已声明回避，您不再评审此申报。")
     else:
         form_errors(request, form)
     return redirect(entry_url(entry))

@@ -1,11 +1,13 @@
 """Daily job (cron-friendly, idempotent): ends the terms that are due (Art 4)."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from roster.models import Entry
+from roster.pseudonymise import pseudonymise_due
 from roster.services import perform
 from workflow import roles
 from workflow.errors import TransitionRefused
@@ -28,7 +30,7 @@ def system_user():
 
 
 class Command(BaseCommand):
-    help = "每日任务：管理期届满的首席技师转为“管理期满待评估”（第四条）。可重复运行。"
+    help = "每日任务：管理期届满的首席技师转为“管理期满待评估”（第四条）；超过保存期限的个人信息去标识化。可重复运行。"
 
     def handle(self, *args, **options):
         today = timezone.localdate()
@@ -45,3 +47,7 @@ class Command(BaseCommand):
                 ended += 1
                 self.stdout.write(f"管理期届满：{entry.certificate_number}（{entry.term_end:%Y-%m-%d}）")
         self.stdout.write(f"{today:%Y-%m-%d}：结束管理期 {ended} 人，未能处理 {refused} 人。")
+        count = pseudonymise_due(today)
+        self.stdout.write(
+            f"个人信息去标识化 {count} 人（最后一条记录结束超过 {settings.PERSONAL_DATA_RETENTION_YEARS} 年）。"
+        )
