@@ -212,6 +212,8 @@ def test_site_history_shows_case_records_only_to_those_who_see_every_row(client,
         for url in urls:
             response = client.get(url)
             assert response.status_code in (302, 403) and "撤回者" not in _body(response), (user, url)
+            if response.status_code == 403:
+                assert "没有权限" in _body(response)
         menu = client.get("/admin/reports/").content.decode() + client.get("/admin/").content.decode()
         assert "/admin/reports/site-history/" not in menu
     client.force_login(UserFactory(role=roles.EDITOR))
