@@ -23,6 +23,15 @@ ENDED_STATES = [*NEGATIVE_STATES, Status.TERM_PASSED]
 FORGOTTEN = "（已删除）"
 
 
+def retention_limit(today: datetime.date) -> datetime.date:
+    """The same day PERSONAL_DATA_RETENTION_YEARS years back (29 February falls back to the 28th)."""
+    year = today.year - settings.PERSONAL_DATA_RETENTION_YEARS
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
+
+
 def _ended_on(entry) -> datetime.date:
     """When an ended entry stopped needing the person's numbers: its last move (its revocation, the end
     of its term), or its last change when it has no recorded move."""
@@ -33,8 +42,7 @@ def _ended_on(entry) -> datetime.date:
 
 def due(today: datetime.date | None = None):
     """Persons whose entries have all ended more than the retention period ago, not yet pseudonymised."""
-    today = today or timezone.localdate()
-    limit = today.replace(year=today.year - settings.PERSONAL_DATA_RETENTION_YEARS)
+    limit = retention_limit(today or timezone.localdate())
     live = Entry.objects.filter(person=OuterRef("pk")).exclude(status__in=ENDED_STATES)
     candidates = Person.objects.filter(pseudonymised_on__isnull=True, entries__isnull=False).exclude(Exists(live))
     for person in candidates.distinct().prefetch_related("entries"):
@@ -65,8 +73,7 @@ def pseudonymise_due(today: datetime.date | None = None) -> int:
 
 def forget_objectors(today: datetime.date | None = None) -> int:
     """The objector's name, contact and attachment go once the objection was decided that long ago."""
-    today = today or timezone.localdate()
-    limit = today.replace(year=today.year - settings.PERSONAL_DATA_RETENTION_YEARS)
+    limit = retention_limit(today or timezone.localdate())
     decided = Objection.objects.exclude(status=Objection.State.OPEN).exclude(submitter_name=FORGOTTEN)
     count = 0
     for objection in decided.filter(decided_at__date__lt=limit):

@@ -828,6 +828,7 @@ def test_numbers_of_persons_long_ended_are_pseudonymised_and_a_new_application_i
         other.refresh_from_db()
         assert (other.id_number, other.phone) == untouched[other.pk]
     assert pseudonymise_due() == 0  # once only
+    assert pseudonymise_due(datetime.date(2028, 2, 29)) == 0  # a leap day counts back to 28 February
 
     # The same person registered again: the earlier revocation is still found (Art 7(1)).
     again = PersonFactory(id_number=real_id, unit=old.unit, name=old.person.name)
