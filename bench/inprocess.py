@@ -52,7 +52,10 @@ def _client(user=None):
 
     client = Client(HTTP_X_FORWARDED_PROTO="https")
     if user is not None:
+        from roster.twofactor import verified_client_session
+
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        verified_client_session(client, user)
     return client
 
 

@@ -2,9 +2,14 @@
 
 from django.urls import path
 
+from . import twofactor
 from .views import allowance, audit, documents, entries, records, review
 
 urlpatterns = [
+    path("2fa/verify/", twofactor.verify, name="roster_2fa_verify"),
+    path("2fa/setup/", twofactor.setup, name="roster_2fa_setup"),
+    path("2fa/reset/<int:user_id>/", twofactor.reset, name="roster_2fa_reset"),
+    path("roster/accounts/second-factor/", twofactor.accounts, name="roster_2fa_accounts"),
     path("roster/entries/<int:pk>/move/<str:name>/", entries.entry_move, name="roster_entry_move"),
     path("roster/entries/<int:pk>/objections/", records.objection_add, name="roster_objection_add"),
     path(

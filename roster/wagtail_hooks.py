@@ -2,6 +2,7 @@
 
 from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from workflow.powers import may
@@ -86,3 +87,16 @@ def security_log_menu_item():
 def site_history_for_whom_it_is(request, menu_items):
     if not may(request.user, "view_site_history"):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+@hooks.register("register_admin_menu_item")
+def accounts_menu_item():
+    return PowerMenuItem(
+        "账号双因素认证", reverse("roster_2fa_accounts"), icon_name="lock", order=265, power="reset_second_factor"
+    )
+
+
+@hooks.register("register_user_listing_buttons")
+def reset_second_factor_button(user, request_user):
+    if may(request_user, "reset_second_factor") and user.pk != request_user.pk:
+        yield ListingButton("重置双因素认证", reverse("roster_2fa_reset", args=(user.pk,)), priority=60)

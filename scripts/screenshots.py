@@ -82,9 +82,11 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: run scripts/ensure_browser.sh", file=sys.stderr)
         return 1
+    from django_otp.oath import TOTP
     from playwright.sync_api import sync_playwright
 
     password = secrets.token_urlsafe(12)
+    TOTP_KEY = secrets.token_hex(20)  # noqa: N806 - a constant of this run
     with tempfile.TemporaryDirectory(prefix="portal-screenshots-") as tmp:
         env = {
             **os.environ,
@@ -99,7 +101,10 @@ def main() -> int:
             "shell",
             "-c",
             "from django.contrib.auth import get_user_model as g; u = g().objects.get(username='office'); "
-            f"u.set_password({password!r}); u.save()",
+            f"u.set_password({password!r}); u.save(); "
+            # The office's authenticator app, whose codes this script computes (roster/twofactor.py).
+            "from django_otp.plugins.otp_totp.models import TOTPDevice; "
+            f"TOTPDevice.objects.create(user=u, name='截图', key={TOTP_KEY!r}, confirmed=True)",
         )
         entry_pk = manage(
             env,
@@ -136,7 +141,10 @@ def main() -> int:
                 page.fill("input[name=username]", "office")
                 page.fill("input[name=password]", password)
                 page.click("button[type=submit]")
-                page.wait_for_url(lambda url: "/admin/login/" not in url)
+                page.wait_for_url(lambda url: "/admin/2fa/verify/" in url)
+                page.fill("input[name=code]", f"{TOTP(bytes.fromhex(TOTP_KEY)).token():06d}")
+                page.click("button[type=submit]")
+                page.wait_for_url(lambda url: "/admin/2fa/" not in url)
                 page.goto(f"/admin/snippets/roster/entry/inspect/{entry_pk}/")
                 page.screenshot(path=str(out / "admin-entry.png"), full_page=False)
                 shrink(out / "admin-entry.png")

@@ -23,6 +23,23 @@ def _pinned_clock():
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_on_force_login(monkeypatch):
+    """force_login stands for a finished sign-in, second factor included (roster/twofactor.py); the tests
+    of the sign-in itself go through the login form and the 2FA pages."""
+    from django.test import Client
+
+    from roster.twofactor import verified_client_session
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verified_client_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

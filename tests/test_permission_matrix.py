@@ -335,6 +335,7 @@ ENDPOINTS = [
     Endpoint("site-history", lambda w: "/admin/reports/site-history/", {OFFICE, LEADER, EDITOR, SUPER}),
     Endpoint("site-history-results", lambda w: "/admin/reports/site-history/results/", {OFFICE, LEADER, EDITOR, SUPER}),
     Endpoint("site-history-csv", lambda w: "/admin/reports/site-history/?export=csv", {OFFICE, LEADER, EDITOR, SUPER}),
+    Endpoint("second-factor-accounts", custom("roster_2fa_accounts"), OFFICE_ONLY),
     # Usage, like history, needs add/change/delete rights (view-only roles read the inspect page).
     Endpoint("entry-usage", snippet("entry", "usage", lambda w: w.draft), {REC, OFFICE, SUPER}),
     Endpoint("person-usage", snippet("person", "usage", lambda w: w.draft.person), {REC, OFFICE, SUPER}),
@@ -630,6 +631,7 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "see_all_rows": role in (OFFICE, LEADER),
         "see_personal_numbers": office or rec_own,
         "view_audit_log": office,
+        "reset_second_factor": office,
         "see_dashboard": role in (REC, OFFICE, EXPERT, LEADER),
         "see_scores": office,
         "see_experts": role in (OFFICE, LEADER),

@@ -657,12 +657,13 @@ def test_finance_reads_full_id_numbers_only_on_an_approved_payment_sheet(client)
 def test_the_office_reads_both_logs_and_nobody_changes_them(client):
     from roster.audit import PersonalDataAccess, SecurityEvent
 
-    UserFactory(username="office9", password="Right-pass-2026", role=roles.OFFICE)
+    office9 = UserFactory(username="office9", password="Right-pass-2026", role=roles.OFFICE)
     login = reverse("wagtailadmin_login")
     client.post(login, {"username": "office9", "password": "wrong"}, REMOTE_ADDR="192.0.2.7")
     client.post(login, {"username": "office9", "password": "Right-pass-2026"}, REMOTE_ADDR="192.0.2.8")
     events = list(SecurityEvent.objects.order_by("pk").values_list("kind", "username", "client"))
     assert events[-2:] == [("login_failed", "office9", "192.0.2.7"), ("login", "office9", "192.0.2.8")]
+    client.force_login(office9)  # and the second factor (tested below)
     html = client.get(reverse("roster_security_log"), {"kind": "login_failed"}).content.decode()
     assert "登录失败" in html and "192.0.2.7" in html and "192.0.2.8" not in html
     entry = EntryFactory()
@@ -866,3 +867,101 @@ def test_an_objectors_name_and_contact_go_years_after_the_decision_and_the_notic
     client.logout()
     objection_page = client.get(demo_site["publicity"].objection_url()).content.decode()
     assert "个人信息处理告知" in objection_page and "不向被反映人和推荐单位透露" in objection_page
+
+
+# --- The bar: two-factor login for every staff account ------------------------------------------------------
+
+
+def totp_code(device) -> str:
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
+def later(seconds: int):
+    """The clock `seconds` on, standing still (a TOTP code and django-otp's throttle both read it)."""
+    import datetime
+
+    import time_machine
+
+    return time_machine.travel(timezone.now() + datetime.timedelta(seconds=seconds), tick=False)
+
+
+def sign_in(client, user, password="pw-test-123"):
+    return client.post(
+        reverse("wagtailadmin_login"), {"username": user.username, "password": password, "next": "/admin/"}
+    )
+
+
+def test_every_staff_role_sets_up_and_then_uses_a_second_factor(client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for role in roles.ALL_ROLES:
+        client.logout()
+        user = UserFactory(role=role, unit=UnitFactory() if role == roles.RECOMMENDER else None)
+        sign_in(client, user)
+        # The password alone opens nothing: the first sign-in goes to the set-up page.
+        blocked = client.get("/admin/")
+        assert blocked.status_code == 302 and blocked["Location"].startswith(reverse("roster_2fa_setup")), role
+        page = client.get(blocked["Location"]).content.decode()
+        assert "<svg" in page and "验证器应用" in page
+        device = TOTPDevice.objects.get(user=user, confirmed=False)
+        wrong = client.post(reverse("roster_2fa_setup"), {"code": "000000", "next": "/admin/"})
+        assert "验证码不正确" in wrong.content.decode() and not TOTPDevice.objects.get(pk=device.pk).confirmed
+        # django-otp then makes the next try wait (1 s, doubling with each wrong code).
+        assert "请稍等几秒" in client.post(reverse("roster_2fa_setup"), {"code": "000000"}).content.decode()
+        with later(seconds=5):
+            done = client.post(reverse("roster_2fa_setup"), {"code": totp_code(device), "next": "/admin/"})
+        codes = [li.text for li in BeautifulSoup(done.content, "html.parser").select(".recovery-codes code")]
+        assert len(codes) == 10 and len(set(codes)) == 10
+        assert client.get("/admin/").status_code == 200, role
+    # Next time: the password, then a code from the app.
+    client.logout()
+    sign_in(client, user)
+    assert client.get("/admin/")["Location"].startswith(reverse("roster_2fa_verify"))
+    assert "验证码不正确" in client.post(reverse("roster_2fa_verify"), {"code": "123456"}).content.decode()
+    assert client.get("/admin/").status_code == 302
+    with later(seconds=60):
+        client.post(reverse("roster_2fa_verify"), {"code": totp_code(device), "next": "/admin/"})
+        assert client.get("/admin/").status_code == 200
+    # A recovery code stands in once.
+    with later(seconds=120):
+        client.logout()
+        sign_in(client, user)
+        used = client.post(reverse("roster_2fa_verify"), {"code": codes[0], "next": "/admin/"}, follow=True)
+        assert "还剩 9 个" in used.content.decode() and client.get("/admin/").status_code == 200
+        client.logout()
+        sign_in(client, user)
+        client.post(reverse("roster_2fa_verify"), {"code": codes[0], "next": "/admin/"})
+        assert client.get("/admin/").status_code == 302
+    # The public site never asks for anything.
+    client.logout()
+    assert client.get("/").status_code in (200, 302) and "2fa" not in client.get("/").get("Location", "")
+
+
+def test_the_office_resets_another_users_second_factor_and_it_is_recorded(client):
+    from django_otp import user_has_device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from roster.audit import SecurityEvent
+
+    staff = UserFactory(role=roles.EXPERT)
+    TOTPDevice.objects.create(user=staff, name="手机", confirmed=True)
+    url = reverse("roster_2fa_reset", args=(staff.pk,))
+    for role in (roles.RECOMMENDER, roles.EXPERT, roles.FINANCE, roles.EDITOR, roles.LEADING_GROUP):
+        client.force_login(UserFactory(role=role, unit=UnitFactory() if role == roles.RECOMMENDER else None))
+        assert client.post(url).status_code in (302, 403)
+        assert user_has_device(staff)
+    office = UserFactory(role=roles.OFFICE)
+    client.force_login(office)
+    listing = client.get(reverse("roster_2fa_accounts")).content.decode()
+    assert staff.username in listing and "已启用" in listing and url in listing
+    assert "确认重置" in client.get(url).content.decode()
+    client.post(url)
+    assert not user_has_device(staff, confirmed=None)
+    event = SecurityEvent.objects.filter(kind="otp_reset").get()
+    assert event.user == office and staff.username in event.detail
+    # At the next sign-in the user sets up again.
+    client.logout()
+    sign_in(client, staff)
+    assert client.get("/admin/")["Location"].startswith(reverse("roster_2fa_setup"))

@@ -45,6 +45,7 @@ POWERS: dict[str, Power] = {
     # for everyone; finance reads them only on an approved payment sheet (roster.allowance).
     "see_personal_numbers": Power("查看完整身份证号和电话", (Grant((OFFICE,)), Grant((RECOMMENDER,), OWN_UNIT))),
     "view_audit_log": Power("查看个人信息访问记录与安全事件记录", (Grant((OFFICE,)),)),
+    "reset_second_factor": Power("重置他人的双因素认证", (Grant((OFFICE,)),)),
     "see_dashboard": Power("工作台待办", (Grant((RECOMMENDER, OFFICE, EXPERT, LEADING_GROUP)),)),
     # An expert reads only its own scores (on the entry page); the office reads every expert's.
     "see_scores": Power("查看全部专家评分", (Grant((OFFICE,)),)),

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_password_validators",
     "django_password_validators.password_history",
 ]
@@ -57,9 +60,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.sessions.SessionLimits",
     "roster.audit.CurrentRequest",
+    "roster.twofactor.SecondFactorRequired",
     "roster.middleware.BulkIdsGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -158,6 +163,9 @@ PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEAR
 PERSONAL_DATA_CONTACT = os.environ.get(
     "PERSONAL_DATA_CONTACT", "区选拔管理工作办公室（地址和电话见市中首席技师门户网站“联系我们”）"
 )
+# Two-factor login for every staff account (roster/twofactor.py, django-otp): TOTP and recovery codes.
+TWO_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = "市中首席技师"
 # Sessions: 8 hours after login at most, and 30 minutes without a request (portal/sessions.py).
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_IDLE_SECONDS = 30 * 60

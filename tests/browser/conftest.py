@@ -135,14 +135,34 @@ def page(new_context):
     return new_context().new_page()
 
 
+def authenticator(user):
+    """The user's authenticator app: a confirmed TOTP device (made if missing) whose codes the test reads."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="验证器应用", confirmed=True)
+
+
+def current_code(device) -> str:
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
 def login(context, user, password=PASSWORD):
-    """Logs `user` in through Wagtail's login form; returns a page of that context on the dashboard."""
+    """Logs `user` in through Wagtail's login form and the second factor (a code from the user's
+    authenticator app); returns a page of that context on the dashboard."""
+    device = authenticator(user)
     page = context.new_page()
     page.goto("/admin/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/admin/login/" not in url)
+    page.wait_for_url(lambda url: "/admin/2fa/verify/" in url)
+    page.fill("input[name=code]", current_code(device))
+    page.click("button:has-text('验证并登录')")
+    page.wait_for_url(lambda url: "/admin/login/" not in url and "/admin/2fa/" not in url)
     return page
 
 

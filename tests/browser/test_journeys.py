@@ -288,3 +288,49 @@ def test_entry_form_scripts_run_under_the_csp(db, new_context):
     page.locator("#id_evidence_files-ADD").click()
     expect(page.locator("#id_evidence_files-0-title")).to_be_attached(timeout=2000)
     assert not [m for m in blocked if "inline script" in m]
+
+
+def test_a_new_staff_member_sets_up_the_second_factor_then_signs_in_with_it(portal, new_context):
+    """等保 2.0: the first sign-in of a staff account sets up an authenticator app (the test reads the key
+    shown on the page, as a phone would scan it), shows ten recovery codes once, and every later
+    sign-in asks for a code."""
+    from django_otp.oath import TOTP
+
+    from roster.audit import SecurityEvent
+
+    editor = UserFactory(role=roles.EDITOR, first_name="编", last_name="李")
+    page = new_context().new_page()
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", editor.username)
+    page.fill("input[name=password]", "pw-test-123")
+    page.click("button[type=submit]")
+    expect(page.get_by_role("heading", name="启用双因素认证")).to_be_visible()
+    expect(page.locator(".qr-code svg")).to_be_visible()
+    secret = page.locator("p:has-text('手动输入的密钥') code").inner_text()
+
+    def code() -> str:
+        import base64
+
+        return f"{TOTP(base64.b32decode(secret + '=' * (-len(secret) % 8))).token():06d}"
+
+    page.get_by_label("动态验证码或恢复码").fill(code())
+    page.get_by_role("button", name="启用并登录").click()
+    expect(page.get_by_role("heading", name="双因素认证已启用")).to_be_visible()
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    page.get_by_role("link", name="我已保存，继续").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+    # Signing out and in again: the password, then a code.
+    other = new_context().new_page()
+    other.goto("/admin/login/")
+    other.fill("input[name=username]", editor.username)
+    other.fill("input[name=password]", "pw-test-123")
+    other.click("button[type=submit]")
+    expect(other.get_by_role("heading", name="双因素认证")).to_be_visible()
+    other.goto("/admin/pages/")
+    expect(other).to_have_url(re.compile(r"/admin/2fa/verify/"))
+    other.get_by_label("动态验证码或恢复码").fill(codes[0])
+    other.get_by_role("button", name="验证并登录").click()
+    expect(other.get_by_text("已使用一个恢复码，还剩 9 个")).to_be_visible()
+    assert SecurityEvent.objects.filter(username=editor.username, kind="login").count() == 2

@@ -60,7 +60,8 @@ class Command(BaseCommand):
             staff = "、".join(f"{name}（{role}）" for name, role, _, _ in STAFF)
             self.stdout.write(
                 f"{bar}\n管理后台： http://127.0.0.1:8000/admin/\n用户名：admin\n密码：{password}\n"
-                f"各角色演示账号（密码同上）：{staff}\n（密码只显示这一次，请妥善保存）\n{bar}"
+                f"各角色演示账号（密码同上）：{staff}\n（密码只显示这一次，请妥善保存）\n"
+                f"首次登录时须用手机验证器应用（支持 TOTP，如各类身份验证器）扫码启用双因素认证。\n{bar}"
             )
         else:
             self.stdout.write(
