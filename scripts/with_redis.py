@@ -33,14 +33,20 @@ def redis_server():
     port = _free_port()
     args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
     args += ["--dir", str(workdir), "--logfile", str(workdir / "redis.log")]
-    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The server is a service beside the app: it keeps the real clock when the tests run under a moved
+    # one (libfaketime through LD_PRELOAD, `make test-moved-clock`).
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC")}
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         deadline = time.monotonic() + 10
         while True:
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 break
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start: {(workdir / 'redis.log').read_text()[-500:]}")
+                log = workdir / "redis.log"
+                raise RuntimeError(
+                    f"redis-server did not start: {log.read_text()[-500:] if log.exists() else '(no log)'}"
+                )
             time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
