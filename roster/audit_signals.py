@@ -55,20 +55,17 @@ def _unit_changed(sender, instance, created, raw=False, **kwargs):
         record_event(K.UNIT, f"账号 {instance.user.get_username()} 所属单位：{instance.unit or '无'}")
 
 
+# Rule sets and calendars: one receiver. A year's days are edited with the year (one form), so the
+# year's save stands for them.
+WATCHED = {RuleSet: K.RULES, OfficialCalendarYear: K.CALENDAR}
+
+
 @receiver(post_save, sender=RuleSet)
 @receiver(post_delete, sender=RuleSet)
-def _rules_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    verb = "删除" if "created" not in kwargs else ("新增" if kwargs["created"] else "修改")
-    record_event(K.RULES, f"{verb}规则集：{instance}")
-
-
-# A year's days are edited with the year (one form), so the year's save stands for them.
 @receiver(post_save, sender=OfficialCalendarYear)
 @receiver(post_delete, sender=OfficialCalendarYear)
-def _calendar_changed(sender, instance, raw=False, **kwargs):
+def _rules_or_calendar_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     verb = "删除" if "created" not in kwargs else ("新增" if kwargs["created"] else "修改")
-    record_event(K.CALENDAR, f"{verb}{sender._meta.verbose_name}：{instance}")
+    record_event(WATCHED[sender], f"{verb}{sender._meta.verbose_name}：{instance}")

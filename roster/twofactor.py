@@ -2,6 +2,7 @@
 single-use recovery codes. After the password, the admin asks for a code; an account without a
 confirmed app is sent to set one up first. The office resets another user's second factor."""
 
+from base64 import b32encode
 from urllib.parse import urlencode
 
 import qrcode
@@ -133,7 +134,7 @@ def setup(request):
             return _page(request, {"title": "双因素认证已启用", "codes": codes, "step": "codes"})
         form.add_error("code", "验证码不正确，请确认手机时间准确，并输入验证器应用中当前显示的6位数字。")
     qr = _svg(device.config_url)
-    secret = device.config_url.split("secret=")[1].split("&")[0]
+    secret = b32encode(device.bin_key).decode()
     return _page(request, {"title": "启用双因素认证", "form": form, "step": "setup", "qr": qr, "secret": secret})
 
 
