@@ -6,7 +6,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 MAX_ID = 2**63 - 1  # the largest primary key a database holds
 MALFORMED_ID = "所选项不存在，请重新选择。"
-FIXED_HELP = {"round": "申报记录建立后不能更改。", None: "单位公示已经开始，不能更改（第九条第二项）。"}
+ROUND_FIXED_HELP = "申报记录建立后不能更改。"
+IDENTITY_FIXED_HELP = "单位公示已经开始，不能更改（第九条第二项）。"
 
 
 def valid_id(value) -> int | None:
@@ -27,7 +28,7 @@ class SafeIdsForm(WagtailAdminModelForm):
         for name in getattr(self.instance, "fixed_fields", list)():
             if name in self.fields:
                 self.fields[name].disabled = True
-                self.fields[name].help_text = FIXED_HELP.get(name, FIXED_HELP[None])
+                self.fields[name].help_text = ROUND_FIXED_HELP if name == "round" else IDENTITY_FIXED_HELP
         if not self.is_bound:
             return
         data = self.data.copy()
