@@ -10,7 +10,14 @@ class PublicObjectionForm(forms.Form):
     submitter_contact = forms.CharField(label="联系方式（电话或邮箱）", max_length=100)
     entry = forms.ModelChoiceField(label="所涉公示人选", queryset=None, empty_label="请选择")
     facts = forms.CharField(
-        label="反映的具体事实", widget=forms.Textarea(attrs={"rows": 5}), min_length=10, max_length=3000
+        label="反映的具体事实",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        min_length=10,
+        max_length=3000,
+        error_messages={
+            "min_length": "请把反映的事实写具体，至少%(limit_value)d个字（现在是%(show_value)d个字）。",
+            "max_length": "反映的事实最多%(limit_value)d个字（现在是%(show_value)d个字），可将详细材料作为附件上传。",
+        },
     )
     attachment = forms.FileField(
         label="证明材料（可选，PDF、JPEG或PNG，20MB以内）", required=False, validators=[validate_upload]
@@ -54,5 +61,12 @@ class PublicObjectionForm(forms.Form):
         if data.get("attachment"):
             objection.attachment = data["attachment"]
         objection.full_clean()
+        # Shown to the objector once, with the reference: together they open the reply later.
+        self.lookup_code = objection.issue_lookup_code()
         objection.save()
         return objection
+
+
+class ObjectionLookupForm(forms.Form):
+    reference = forms.CharField(label="受理编号", max_length=30)
+    code = forms.CharField(label="查询码", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))

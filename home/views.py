@@ -5,7 +5,7 @@ from wagtail.models import Page, Site
 
 from roster import privacy as privacy_notices
 
-from . import chrome
+from . import chrome, public_forms
 from .search import segment_query
 
 MAX_QUERY = 50
@@ -45,6 +45,10 @@ def privacy(request):
         ("网上提交异议", privacy_notices.notice("objection", contact)),
     ]
     return render(request, "home/privacy.html", {"notices": notices, "contact": contact})
+
+
+def objection_lookup(request):
+    return public_forms.objection_lookup(request)
 
 
 def favicon(request):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("site-map/", home_views.site_map, name="site_map"),
     path("privacy/", home_views.privacy, name="privacy"),
+    path("objection-status/", home_views.objection_lookup, name="objection_lookup"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("feed/", NoticeFeed(), name="notice_feed"),
     path("favicon.ico", home_views.favicon),

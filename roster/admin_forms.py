@@ -68,3 +68,19 @@ class ScopedChoicesForm(SafeIdsForm):
                 field = self.fields[name]
                 field.queryset = visible(user)
                 field.widget = forms.Select(choices=field.choices)
+
+
+def staff_label(user) -> str:
+    """A staff account as people know it: the real name, with the user name to tell namesakes apart."""
+    name = f"{user.last_name}{user.first_name}".strip()
+    return f"{name}（{user.get_username()}）" if name else user.get_username()
+
+
+class RoundForm(SafeIdsForm):
+    """Experts are chosen by their real names from the accounts with the 评审专家 role."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "experts" in self.fields:
+            self.fields["experts"].label_from_instance = staff_label
+            self.fields["experts"].queryset = self.fields["experts"].queryset.order_by("last_name", "first_name")

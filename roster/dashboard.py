@@ -14,8 +14,10 @@ from workflow.powers import may
 from workflow.states import Status
 from workflow.transitions import TRANSITIONS
 
-from .models import AllowanceRun, Entry, Objection, Round
+from .models import AllowanceRun, Entry, Objection, Round, unit_id_of
 from .permissions import visible_entries
+from .views.batch import batch_moves_for, batch_url
+from .views.rounds import countdown
 
 S = Status
 TERM_WARNING_DAYS = 90
@@ -41,7 +43,14 @@ def waiting_for(user) -> list[dict]:
     entries = visible_entries(user)
     if roles.EXPERT in roles.user_roles(user) and not may(user, "see_all_rows"):
         pending = entries.filter(status=S.QUALIFIED).exclude(expert_scores__expert=user)
-        return [{"label": "待我评审", "count": pending.count(), "url": _list_url(S.QUALIFIED)}]
+        due = (
+            Round.objects.filter(entries__in=pending, review_deadline__isnull=False)
+            .order_by("review_deadline")
+            .values_list("review_deadline", flat=True)
+            .first()
+        )
+        note = f"评审截止：{countdown(due, timezone.localdate())}" if due else ""
+        return [{"label": "待我评审", "count": pending.count(), "url": _list_url(S.QUALIFIED), "note": note}]
     rows = []
     states = queue_states(user)
     counts = dict(
@@ -54,7 +63,8 @@ def waiting_for(user) -> list[dict]:
     for state in states:
         count = counts.get(state, 0)
         if count:
-            rows.append({"label": S(state).label, "count": count, "url": _list_url(state)})
+            batches = [{"label": t.label, "url": batch_url(t.name)} for t in batch_moves_for(user, state)]
+            rows.append({"label": S(state).label, "count": count, "url": _list_url(state), "batches": batches})
     return rows
 
 
@@ -77,8 +87,9 @@ def windows_ending(user) -> list[dict]:
         if window is None:
             continue
         label, w = window
-        if w["state"] in ("open", "ended") and w["days_left"] is not None and w["days_left"] <= WINDOW_WARNING_WORKDAYS:
-            note = "已期满" if w["state"] == "ended" else f"还剩{w['days_left']}个工作日（至{w['end']:%Y-%m-%d}）"
+        # Only windows still open: an ended one is in the queue of the move that follows it.
+        if w["state"] == "open" and w["days_left"] is not None and w["days_left"] <= WINDOW_WARNING_WORKDAYS:
+            note = f"还剩{w['days_left']}个工作日（至{w['end']:%Y-%m-%d}）"
             if w.get("demo_calendar"):
                 note += "，按演示（非官方）节假日安排计算"
             rows.append({"entry": entry, "label": label, "note": note})
@@ -140,6 +151,16 @@ def calendar_missing(user) -> str:
     return f"尚未录入{year}年官方节假日和调休安排：跨入{year}年的公示期将无法计算，请在“工作日历”中录入并启用。"
 
 
+def missing_unit(user) -> str:
+    """A 推荐单位经办人 whose account has no unit yet sees nothing to act on: say why and who fixes it."""
+    if roles.RECOMMENDER in roles.user_roles(user) and unit_id_of(user) is None:
+        return (
+            "您的账号尚未设置所属推荐单位，因此看不到也不能录入任何申报。"
+            "请联系区选拔管理工作办公室，在“用户与角色”中为您的账号选择所属推荐单位。"
+        )
+    return ""
+
+
 class RosterPanel(Component):
     name = "roster_dashboard"
     order = 50
@@ -152,10 +173,12 @@ class RosterPanel(Component):
         user = self.request.user
         objections = Objection.objects.filter(status=Objection.State.OPEN, entry__in=visible_entries(user))
         return {
+            "missing_unit": missing_unit(user),
             "waiting": waiting_for(user),
             "windows": windows_ending(user),
             "objections": objections.select_related("entry__person")[:20],
             "objection_count": objections.count(),
+            "can_handle_objections": may(user, "decide_objection"),
             "terms": terms_ending(user),
             "allowance_due": allowance_due(user),
             "calendar_missing": calendar_missing(user),

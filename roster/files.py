@@ -61,3 +61,16 @@ def private_file_field(verbose_name="文件（PDF、JPEG、PNG，20MB以内）",
         max_length=200,
         **kwargs,
     )
+
+
+# Uploads are PDF, JPEG or PNG by content (validate_upload): the browser shows them in the entry page.
+INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+def inline_type(name: str) -> str:
+    """The content type to show a stored private file in the page with, or "" to only download it."""
+    return INLINE_TYPES.get(name.rsplit(".", 1)[-1].lower(), "") if "." in name else ""
+
+
+def evidence_items(entry) -> list[dict]:
+    return [{"file": f, "inline_type": inline_type(f.file.name)} for f in entry.evidence_files.all()]

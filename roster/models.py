@@ -4,6 +4,7 @@ import dataclasses
 import datetime
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
@@ -25,7 +27,7 @@ from workflow.models import QualificationLevel
 from workflow.states import NEGATIVE_STATES, PublicityLevel, Status
 
 from . import files, idnumber
-from .admin_forms import SafeIdsForm, ScopedChoicesForm
+from .admin_forms import RoundForm, SafeIdsForm, ScopedChoicesForm
 
 # What may be edited in each state (SPEC §6): the application only in draft and returned.
 APPLICATION_EDITABLE_STATES = {Status.DRAFT, Status.RETURNED}
@@ -251,7 +253,7 @@ class Person(index.Indexed, models.Model):
 
 
 class Round(models.Model):
-    base_form_class = SafeIdsForm
+    base_form_class = RoundForm
     """评选批次 (Art 4, 9(1), 16)."""
 
     year = models.PositiveSmallIntegerField("评选年度", db_index=True)
@@ -261,6 +263,13 @@ class Round(models.Model):
     quota = models.PositiveSmallIntegerField("选拔名额", default=10)
     call_date = models.DateField("申报通知日期", validators=[validate_plausible])
     application_deadline = models.DateField("申报截止日期", validators=[validate_plausible])
+    review_deadline = models.DateField(
+        "专家评审截止日期",
+        null=True,
+        blank=True,
+        validators=[validate_plausible],
+        help_text="评审专家在工作台看到此日期和剩余天数。",
+    )
     experts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name="评审专家",
@@ -272,8 +281,8 @@ class Round(models.Model):
 
     panels = [
         FieldRowPanel([FieldPanel("year"), FieldPanel("rule_set"), FieldPanel("quota")]),
-        FieldRowPanel([FieldPanel("call_date"), FieldPanel("application_deadline")]),
-        FieldPanel("experts"),
+        FieldRowPanel([FieldPanel("call_date"), FieldPanel("application_deadline"), FieldPanel("review_deadline")]),
+        FieldPanel("experts", widget=forms.CheckboxSelectMultiple),
     ]
 
     class Meta:
@@ -300,6 +309,8 @@ class Round(models.Model):
                 )
         if self.application_deadline and self.call_date and self.application_deadline <= self.call_date:
             errors["application_deadline"] = "申报截止日期须晚于申报通知日期。"
+        if self.review_deadline and self.application_deadline and self.review_deadline <= self.application_deadline:
+            errors["review_deadline"] = "专家评审截止日期须晚于申报截止日期。"
         if rules:
             if self.quota and self.quota > rules.max_selected:
                 errors["quota"] = f"第四条：每次选拔不超过{rules.max_selected}人。"
@@ -675,6 +686,11 @@ class Objection(models.Model):
     attachment = files.private_file_field("附件", upload_to=files.objection_path, blank=True)
     status = models.CharField("处理状态", max_length=10, choices=State.choices, default=State.OPEN)
     finding = models.TextField("核实结论", blank=True)
+    investigation = models.TextField("调查核实情况", blank=True, help_text="内部记录，不告知反映人。")
+    reply = models.TextField("处理结果（答复反映人）", blank=True, help_text="反映人凭受理编号和查询码在网站上查看。")
+    # A keyed hash of the 查询码 given at filing: the objector looks up the reply with the reference and
+    # the code; neither alone finds anything, and the code itself is never stored.
+    lookup_key = models.CharField("查询码散列", max_length=64, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="处理人",
@@ -697,6 +713,30 @@ class Objection(models.Model):
     def clean(self):
         if self.status != self.State.OPEN and not self.finding.strip():
             raise ValidationError({"finding": "处理异议须填写核实结论。"})
+
+    LOOKUP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out on the phone
+
+    def issue_lookup_code(self) -> str:
+        """A new 查询码 for the objector (shown once); only its keyed hash is kept."""
+        code = "".join(secrets.choice(self.LOOKUP_ALPHABET) for _ in range(10))
+        self.lookup_key = self._lookup_hash(code)
+        return code
+
+    def _lookup_hash(self, code: str) -> str:
+        return salted_hmac(
+            "roster.objection.lookup",
+            f"{self.reference}:{code.strip().upper()}",
+            secret=settings.PERSONAL_DATA_KEY or settings.SECRET_KEY,
+            algorithm="sha256",
+        ).hexdigest()
+
+    @classmethod
+    def for_lookup(cls, reference: str, code: str):
+        """The objection whose reference and 查询码 both match, or None (the same answer for either wrong)."""
+        objection = cls.objects.filter(reference=(reference or "").strip().upper()[:30]).first()
+        if objection is None or not objection.lookup_key or not code:
+            return None
+        return objection if constant_time_compare(objection.lookup_key, objection._lookup_hash(code)) else None
 
 
 class ExpertScore(models.Model):

@@ -4,8 +4,9 @@ import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from . import privacy
 
@@ -27,63 +28,146 @@ def _save(doc) -> bytes:
     return buffer.getvalue()
 
 
-def application_form(entry) -> bytes:
+def employer_text(person) -> str:
+    """工作单位 as the form prints it: a freelancer says so; an employee's blank employer stays blank."""
+    if person.is_freelancer:
+        return f"{person.employer}（自由职业者）" if person.employer else "自由职业者"
+    return person.employer
+
+
+def application(entry, show_numbers: bool) -> dict:
+    """The 申报表's content, read by the .docx and by the page staff read in the browser (one declaration).
+    The numbers are masked unless this reader may see them."""
     person, unit = entry.person, entry.unit
+    id_number = person.id_number if show_numbers else person.masked_id_number
+    phone = person.phone if show_numbers else person.masked_phone
+    return {
+        "title": f"市中首席技师申报表（{entry.round.year}年度）",
+        "rows": [
+            ("姓名", person.name, "性别", person.gender),
+            (
+                "出生日期",
+                f"{person.birth_date:%Y年%m月%d日}" if show_numbers else "（不显示）",
+                "申报时年龄",
+                f"{entry.age_on_call_date}周岁",
+            ),
+            ("居民身份证号", id_number, "联系电话", phone),
+            ("工作单位", employer_text(person), "推荐单位", unit.name),
+            ("职业（工种）", person.occupation, "职业资格等级", person.get_qualification_level_display()),
+            (
+                "职业资格证书编号",
+                person.qualification_certificate,
+                "取得日期",
+                f"{person.qualification_date:%Y年%m月%d日}",
+            ),
+            (
+                "现从事岗位",
+                entry.post,
+                "从事本职业年限",
+                f"{entry.years_in_occupation}年" if entry.years_in_occupation else "",
+            ),
+        ],
+        "sections": [
+            ("主要技能专长", entry.specialty),
+            ("获奖称号与津贴", "；".join(f"{h.title}（{h.awarded_on:%Y-%m}）" for h in entry.honours.all())),
+            (
+                "职业技能竞赛名次",
+                "；".join(f"{c.name}第{c.rank}名（{c.held_on:%Y-%m}）" for c in entry.competition_results.all()),
+            ),
+            ("主要技术成果", "；".join(f"{i.title}（{i.kind}）" for i in entry.inventions.all())),
+            ("传技带徒", "；".join(f"{a.name}：{a.achievement}" for a in entry.apprentices.all())),
+            ("主要业绩", entry.achievements),
+            ("推荐单位评议意见", entry.unit_opinion),
+        ],
+        "signatures": [
+            "推荐单位（盖章）：                     负责人签字：              年    月    日",
+            "区选拔管理工作办公室审核意见（盖章）：                                  年    月    日",
+        ],
+        # PIPL Art 17: the applicant reads how the data are processed before signing.
+        "privacy": privacy.notice("application", privacy.default_contact()),
+        "consent": "本人已阅读上述告知，同意按上述方式处理本人个人信息。申报人签字：              年    月    日",
+        "deeds": (entry.deeds or "").splitlines(),
+        "photo": person.photo,
+    }
+
+
+def _a4(doc, margin_mm=25) -> None:
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(margin_mm)
+
+
+def _photo_cell(cell, photo) -> None:
+    """A one-inch photo box: the person's photo when there is one, otherwise where to paste it."""
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if photo is not None:
+        try:
+            with photo.file.open("rb") as image:
+                paragraph.add_run().add_picture(io.BytesIO(image.read()), width=Mm(25))
+            return
+        except (OSError, ValueError):
+            pass  # a missing or unreadable image leaves the box for a paper photo
+    paragraph.add_run("照片\n（一寸）")
+
+
+def application_form(entry) -> bytes:
+    data = application(entry, show_numbers=True)
     doc = Document()
     _chinese_font(doc)
+    _a4(doc)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"市中首席技师申报表（{entry.round.year}年度）")
+    run = title.add_run(data["title"])
     run.bold, run.font.size = True, Pt(18)
-    rows = [
-        ("姓名", person.name, "性别", person.gender),
-        ("出生日期", f"{person.birth_date:%Y年%m月%d日}", "申报时年龄", f"{entry.age_on_call_date}周岁"),
-        ("居民身份证号", person.id_number, "联系电话", person.phone),
-        ("工作单位", person.employer or "（自由职业者）", "推荐单位", unit.name),
-        ("职业（工种）", person.occupation, "职业资格等级", person.get_qualification_level_display()),
-        ("职业资格证书编号", person.qualification_certificate, "取得日期", f"{person.qualification_date:%Y年%m月%d日}"),
-        ("现从事岗位", entry.post, "从事本职业年限", f"{entry.years_in_occupation or ''}年"),
-    ]
-    table = doc.add_table(rows=0, cols=4)
+    table = doc.add_table(rows=0, cols=5)
     table.style = "Table Grid"
-    for row in rows:
+    for row in data["rows"]:
         cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
+        for cell, text in zip(cells, row, strict=False):
             cell.text = str(text or "")
-    sections = [
-        ("主要技能专长", entry.specialty),
-        ("获奖称号与津贴", "；".join(f"{h.title}（{h.awarded_on:%Y-%m}）" for h in entry.honours.all())),
-        (
-            "职业技能竞赛名次",
-            "；".join(f"{c.name}第{c.rank}名（{c.held_on:%Y-%m}）" for c in entry.competition_results.all()),
-        ),
-        ("主要技术成果", "；".join(f"{i.title}（{i.kind}）" for i in entry.inventions.all())),
-        ("传技带徒", "；".join(f"{a.name}：{a.achievement}" for a in entry.apprentices.all())),
-        ("主要业绩", entry.achievements),
-        ("推荐单位评议意见", entry.unit_opinion),
-    ]
-    for heading, text in sections:
+    # The fifth column of the first four rows is the photo box.
+    photo = table.cell(0, 4).merge(table.cell(3, 4))
+    _photo_cell(photo, data["photo"])
+    for r in range(4, len(data["rows"])):
+        table.cell(r, 3).merge(table.cell(r, 4))
+        table.cell(r, 3).text = str(data["rows"][r][3] or "")
+    for heading, text in data["sections"]:
         doc.add_paragraph().add_run(f"{heading}：").bold = True
         doc.add_paragraph(text or "无")
     doc.add_paragraph("")
-    doc.add_paragraph("推荐单位（盖章）：                     负责人签字：              年    月    日")
-    doc.add_paragraph("区选拔管理工作办公室审核意见（盖章）：                                  年    月    日")
-    # PIPL Art 17: the applicant reads how the data are processed before signing.
+    for line in data["signatures"]:
+        doc.add_paragraph(line)
     doc.add_paragraph().add_run("个人信息处理告知").bold = True
-    for heading, text in privacy.notice("application", privacy.default_contact()):
+    for heading, text in data["privacy"]:
         doc.add_paragraph(f"{heading}：{text}")
-    doc.add_paragraph("本人已阅读上述告知，同意按上述方式处理本人个人信息。申报人签字：              年    月    日")
+    doc.add_paragraph(data["consent"])
     doc.add_page_break()
     doc.add_paragraph().add_run("事迹材料").bold = True
-    for line in (entry.deeds or "").splitlines() or [""]:
+    for line in data["deeds"] or [""]:
         doc.add_paragraph(line)
     return _save(doc)
+
+
+def _page_border(section) -> None:
+    """A double frame around the certificate page (w:pgBorders; python-docx has no API for it)."""
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "page")
+    for side in ("top", "left", "bottom", "right"):
+        border = OxmlElement(f"w:{side}")
+        for key, value in (("val", "double"), ("sz", "18"), ("space", "24"), ("color", "B22222")):
+            border.set(qn(f"w:{key}"), value)
+        borders.append(border)
+    section._sectPr.append(borders)
 
 
 def certificate(entry) -> bytes:
     doc = Document()
     _chinese_font(doc)
-    for text, size, bold in (
+    _a4(doc, margin_mm=30)
+    _page_border(doc.sections[0])
+    lines = [
         ("证  书", 36, True),
         ("", 12, False),
         (f"{entry.person.name}同志：", 18, False),
@@ -91,12 +175,17 @@ def certificate(entry) -> bytes:
         (f"管理期限：{entry.term_start:%Y年%-m月%-d日}至{entry.term_end:%Y年%-m月%-d日}", 14, False),
         (f"证书编号：{entry.certificate_number}", 14, False),
         (f"公布文号：{entry.announcement_number}" if entry.announcement_number else "", 14, False),
+        # Room for the seal, which overlaps the issuer's name and the date.
+        ("", 12, False),
+        ("", 12, False),
         ("", 12, False),
         ("枣庄市市中区人民政府", 18, False),
+        ("（盖章）", 12, False),
         (f"{entry.announcement_date:%Y年%-m月%-d日}", 14, False),
-    ):
+    ]
+    for text, size, bold in lines:
         paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if size >= 18 or bold else WD_ALIGN_PARAGRAPH.LEFT
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
         run.bold, run.font.size = bold, Pt(size)
     return _save(doc)

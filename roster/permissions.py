@@ -80,10 +80,11 @@ class RowPermissionPolicy(ModelPermissionPolicy):
         if not self._visible(user).filter(pk=instance.pk).exists():
             return False
         if set(actions) <= {"change", "delete"}:
-            return self._changeable(user, instance)
+            return self.changeable(user, instance)
         return True
 
-    def _changeable(self, user, instance):
+    def changeable(self, user, instance):
+        """Whether a row the user sees may be changed in its current state (no visibility check)."""
         if isinstance(instance, Entry):
             return instance.status in APPLICATION_EDITABLE_STATES
         if isinstance(instance, Person) and not may(user, "correct_person"):

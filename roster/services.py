@@ -42,6 +42,15 @@ def _refuse_unless_allowed(entry, t, user, comment, data):
         raise refused(entry, refusal.reason, refusal.article)
 
 
+def check(entry: Entry, name: str, user, comment: str = "", **data) -> None:
+    """Raises TransitionRefused when `perform` would refuse the move now; changes nothing (the page that
+    confirms a move asks first, so it never confirms a move that cannot be taken)."""
+    t = TRANSITIONS.get(name)
+    if t is None:
+        raise TransitionRefused(f"未知的操作：{name}")
+    _refuse_unless_allowed(entry, t, user, (comment or "").strip(), data)
+
+
 def perform(entry: Entry, name: str, user, comment: str = "", **data) -> Entry:
     """Takes transition `name` on `entry` for `user`; raises TransitionRefused and changes nothing
     when the move is unknown, not allowed from the current state, not the user's to take, lacks a

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
@@ -88,6 +88,13 @@ class PersonEditView(ChangeScoped, snippet_views.EditView):
         return context
 
 
+class YesNoColumn(Column):
+    """是/否 instead of True/False."""
+
+    def get_value(self, instance):
+        return "是" if super().get_value(instance) else "否"
+
+
 class StatusBadgeColumn(Column):
     cell_template_name = "roster/admin/status_cell.html"
 
@@ -134,10 +141,27 @@ class RosterChooserViewSet(chooser_views.SnippetChooserViewSet):
     create_view_class = NoChooserCreate
 
 
+class RowListView(snippet_views.IndexView):
+    """A row offers 修改 and 删除 only when the user may change that row now (an entry only in draft or
+    returned): the list never leads to a refusal."""
+
+    def _row_changeable(self, instance):
+        return RowPermissionPolicy(self.model).changeable(self.request.user, instance)
+
+    def get_edit_url(self, instance):
+        url = super().get_edit_url(instance)
+        return url if url and self._row_changeable(instance) else None
+
+    def get_delete_url(self, instance):
+        url = super().get_delete_url(instance)
+        return url if url and self._row_changeable(instance) else None
+
+
 class RosterViewSet(SnippetViewSet):
     """Row limits on every view of a roster model."""
 
     chooser_viewset_class = RosterChooserViewSet
+    index_view_class = RowListView
 
     edit_view_class = type("ScopedEditView", (ChangeScoped, snippet_views.EditView), {})
     delete_view_class = type("ScopedDeleteView", (ChangeScoped, snippet_views.DeleteView), {})
@@ -154,7 +178,7 @@ class UnitViewSet(RosterViewSet):
     model = Unit
     icon = "group"
     menu_label = "推荐单位"
-    list_display = ["name", "kind", "industry", "banned"]
+    list_display = ["name", "kind", "industry", YesNoColumn("banned", label="已取消申报资格")]
     list_filter = ["kind", "industry", "banned"]
     search_fields = ["name"]
     # A plain match on the name: Chinese names are not segmented.
@@ -189,8 +213,15 @@ class RoundLinksColumn(Column):
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        context["review_url"] = reverse("roster_round_review", args=(instance.pk,))
-        context["export_url"] = reverse("roster_round_export", args=(instance.pk,))
+        user = parent_context["request"].user
+        context["overview_url"] = reverse("roster_round_overview", args=(instance.pk,))
+        # Only the links this user may follow (the review and the export check these powers).
+        context["review_url"] = (
+            reverse("roster_round_review", args=(instance.pk,)) if may(user, "view_round_review") else ""
+        )
+        context["export_url"] = (
+            reverse("roster_round_export", args=(instance.pk,)) if may(user, "export_roster") else ""
+        )
         return context
 
 
@@ -212,7 +243,7 @@ class RoundViewSet(RosterViewSet):
         "quota",
         "call_date",
         "application_deadline",
-        RoundLinksColumn("links", label="评审与导出", accessor="pk"),
+        RoundLinksColumn("links", label="概况、评审与导出", accessor="pk"),
     ]
     inspect_view_enabled = True
     inspect_view_class = RoundInspectView
@@ -248,14 +279,29 @@ class EntryFilterSet(WagtailFilterSet):
         fields = ["round", "unit", "status"]
 
 
+class EntryListView(RowListView):
+    """Each row opens the entry page (the workbench of every role), whatever the user may change."""
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        return self._get_title_column_class(column_class)(
+            "person",
+            label="申报人",
+            accessor="person.name",
+            sort_key="person__name",
+            get_url=self.get_inspect_url,
+            get_title_id=lambda instance: f"snippet_{instance.pk}_title",
+        )
+
+
 class EntryViewSet(RosterViewSet):
     model = Entry
     icon = "form"
     menu_label = "申报记录"
+    index_view_class = EntryListView
     inspect_view_enabled = True
     inspect_view_class = EntryInspectView
     list_display = [
-        Column("person", label="申报人", accessor="person.name"),
+        "person",
         "unit",
         "round",
         StatusBadgeColumn("status", label="状态"),

@@ -50,6 +50,13 @@ def allowance_menu_item():
 
 
 @hooks.register("register_admin_menu_item")
+def objections_menu_item():
+    return PowerMenuItem(
+        "异议处理", reverse("roster_objections"), icon_name="warning", order=235, power="decide_objection"
+    )
+
+
+@hooks.register("register_admin_menu_item")
 def talent_pool_menu_item():
     return PowerMenuItem(
         "导出首席技师名册", reverse("roster_talent_pool"), icon_name="download", order=245, power="export_roster"

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -35,8 +36,8 @@ def test_office_certifies_in_the_admin_and_history_shows_it(client, office):
     assert entry.certificate_number == "SZSX-2024-001"
     assert (entry.term_start, entry.term_end) == (datetime.date(2025, 1, 20), datetime.date(2029, 1, 20))
     page = client.get(inspect_url(entry)).content.decode()
-    assert "已区政府同意，公布名单并颁发证书" in page
-    assert "government_review → active" in page
+    assert "申报已办理“区政府同意，公布名单并颁发证书”，现在的状态是“管理期内”。" in page
+    assert "报区政府同意 → 管理期内" in page and "government_review" not in page
 
 
 def test_bad_input_to_a_move_changes_nothing(client, office):
@@ -57,7 +58,7 @@ def test_blocked_move_is_explained_with_its_article(client, office):
     assert "暂不可进行的操作" in page
     assert "尚无专家评审记录" in page and "第九条第四项" in page
     response = client.post(move_url(entry, "shortlist"), {"comment": ""}, follow=True)
-    assert "未能列为建议人选" in response.content.decode()
+    assert "未能办理“列为建议人选”" in response.content.decode()
     entry.refresh_from_db()
     assert entry.status == S.QUALIFIED
 
@@ -68,7 +69,7 @@ def test_negative_outcome_needs_a_comment_in_the_admin(client, office):
     client.post(move_url(entry, "fail_qualification"), {"comment": ""})
     entry.refresh_from_db()
     assert entry.status == S.SUBMITTED
-    client.post(move_url(entry, "fail_qualification"), {"comment": "职业资格证书不符"})
+    client.post(move_url(entry, "fail_qualification"), {"comment": "职业资格证书不符", "confirmed": "True"})
     entry.refresh_from_db()
     assert entry.status == S.INELIGIBLE
     assert services.history(entry).last().data["comment"] == "职业资格证书不符"
@@ -163,11 +164,11 @@ def test_objection_blocks_then_upheld_leads_to_rejection(client, office, demo_si
         assert "异议尚未处理" in refusals["start_inspection"]
         client.post(
             reverse("roster_objection_decide", args=(entry.pk, objection.pk)),
-            {"status": "upheld", "finding": "经核实属实"},
+            {"status": "upheld", "finding": "经核实属实", "reply": "经核实，反映属实，不予通过。"},
         )
         objection.refresh_from_db()
         assert objection.status == "upheld" and objection.decided_by == office
-        client.post(move_url(entry, "reject"), {"comment": "公示异议经核实成立"})
+        client.post(move_url(entry, "reject"), {"comment": "公示异议经核实成立", "confirmed": "True"})
     entry.refresh_from_db()
     assert entry.status == S.REJECTED
 
@@ -186,7 +187,9 @@ def test_round_review_ranks_by_average_and_marks_preferred_age(client, office):
 def test_traceability_lists_articles_from_the_guards(client, office):
     client.force_login(office)
     page = client.get(reverse("roster_traceability")).content.decode()
-    assert "第九条第四项" in page and "shortlist" in page and "第四条" in page and "第十五条" in page
+    assert "第九条第四项" in page and "列为建议人选" in page and "第四条" in page and "第十五条" in page
+    # Labels, never the code names of the moves.
+    assert not any(re.search(rf"\b{name}\b", page) for name in ("withdraw", "end_term", "shortlist"))
     assert Entry._meta.get_field("status").protected
 
 

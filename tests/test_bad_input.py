@@ -75,7 +75,7 @@ def notice_and_candidate(demo_site):
 def test_public_objection_valid_input_works(client, notice_and_candidate):
     notice, candidate = notice_and_candidate
     response = client.post(notice.objection_url(), objection_data(candidate))
-    assert response.status_code == 200 and Objection.objects.filter(entry=candidate, from_public=True).count() == 1
+    assert response.status_code == 302 and Objection.objects.filter(entry=candidate, from_public=True).count() == 1
 
 
 @FUZZ
@@ -241,6 +241,7 @@ MOVE_DATA = st.fixed_dictionaries(
         "ground": st.one_of(st.sampled_from(["1", "2", "3", "4"]), numbers),
         "fact_date": date_strings,
         "first_day": date_strings,
+        "confirmed": st.just("True"),
     }
 )
 
@@ -265,7 +266,7 @@ def test_move_form_never_fails_and_changes_nothing_when_refused(client, office, 
             assert any(n.startswith("未能") or "：" in n for n in notes)
         else:
             assert services.history(entry).count() == history + 1
-            assert any(n.startswith("已") for n in notes)
+            assert any("已办理" in n for n in notes)
 
 
 def test_move_form_valid_input_works(client, office, move_entries):
@@ -277,7 +278,7 @@ def test_move_form_valid_input_works(client, office, move_entries):
     entry = move_entries["propose_revocation"]
     client.post(
         reverse("roster_entry_move", args=(entry.pk, "propose_revocation")),
-        {"ground": "1", "fact_date": "2025-06-01", "comment": "违纪，经查属实"},
+        {"ground": "1", "fact_date": "2025-06-01", "comment": "违纪，经查属实", "confirmed": "True"},
     )
     entry.refresh_from_db()
     assert entry.status == S.REVOCATION_PENDING

@@ -106,6 +106,16 @@ class World:
         return evidence
 
     @cached_property
+    def objection(self):
+        return Objection.objects.create(
+            entry=self.unit_publicity,
+            window="unit",
+            submitter_name="张某",
+            submitter_contact="0632-1234567",
+            facts="获奖情况不实",
+        )
+
+    @cached_property
     def draft_run(self):
         """An allowance run for 2025, computed by another office user (the approver must differ)."""
         self.active  # noqa: B018 - someone to pay
@@ -259,7 +269,12 @@ ENDPOINTS = [
         move("active", "propose_revocation"),
         {REC, OFFICE, SUPER},
         "post",
-        lambda w: {"comment": "拒不履行带徒义务，经核实属实。", "ground": "4", "fact_date": "2026-03-01"},
+        lambda w: {
+            "comment": "拒不履行带徒义务，经核实属实。",
+            "ground": "4",
+            "fact_date": "2026-03-01",
+            "confirmed": "True",
+        },
         lambda w: ENTRY_PAGE,
     ),
     Endpoint(
@@ -276,6 +291,17 @@ ENDPOINTS = [
         },
         lambda w: ENTRY_PAGE,
     ),
+    Endpoint("objection-list", custom("roster_objections"), {OFFICE, SUPER}),
+    Endpoint("objection-detail", custom("roster_objection", _pk("objection")), {OFFICE, SUPER}),
+    Endpoint(
+        "objection-decide",
+        lambda w: reverse("roster_objection_decide", args=(w.objection.entry_id, w.objection.pk)),
+        {OFFICE, SUPER},
+        "post",
+        lambda w: {"status": "dismissed", "finding": "经核实不实", "reply": "经核实，异议不成立。"},
+        lambda w: reverse("roster_objections"),
+    ),
+    Endpoint("application-page", custom("roster_application", _pk("qualified")), {OFFICE, LEADER, REC, EXPERT, SUPER}),
     Endpoint(
         "score-add",
         custom("roster_score_add", _pk("qualified")),
@@ -457,10 +483,13 @@ def test_recommender_never_reaches_another_units_records_by_id(client):
     before = fingerprint()
     posts = [
         (reverse("roster_entry_move", args=(theirs_draft.pk, "start_unit_publicity")), {"comment": ""}),
-        (reverse("roster_entry_move", args=(theirs_draft.pk, "withdraw")), {"comment": "本人申请撤回"}),
+        (
+            reverse("roster_entry_move", args=(theirs_draft.pk, "withdraw")),
+            {"comment": "本人申请撤回", "confirmed": "True"},
+        ),
         (
             reverse("roster_entry_move", args=(theirs.pk, "propose_revocation")),
-            {"comment": "不实", "ground": "4", "fact_date": "2026-03-01"},
+            {"comment": "不实", "ground": "4", "fact_date": "2026-03-01", "confirmed": "True"},
         ),
         (reverse("roster_revocation_add", args=(theirs.pk,)), {"title": "材料", "file": _pdf()}),
         (
@@ -651,6 +680,7 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "add_evaluation": office and state in (S.ACTIVE, S.BENEFITS_STOPPED, S.TERM_ENDED, S.REVOCATION_PENDING),
         "add_revocation_files": (office or rec_own) and state in CERTIFIED_STATES,
         "export_roster": role in (OFFICE, LEADER, REC),
+        "read_application": role in (OFFICE, LEADER) or rec_own or (role == EXPERT and assigned),
         "print_application_form": office or rec_own,
         "print_certificate": office and state in CERTIFIED_STATES,
         "view_allowance": role in (OFFICE, FINANCE),

@@ -175,16 +175,20 @@ def test_public_objection_valid_invalid_late_and_flood(client, notice):
     cache.clear()
     entry = EntryFactory(round=notice.round, status=S.DISTRICT_PUBLICITY)
     response = client.post(notice.objection_url(), objection_data(entry))
-    assert response.status_code == 200
+    # Post/redirect/get: the confirmation is a page of its own, shown once.
+    assert response.status_code == 302 and response["Location"] == f"{notice.objection_url()}?filed=1"
     objection = Objection.objects.get(entry=entry)
     assert objection.from_public and objection.window == "district" and objection.status == "open"
-    assert objection.reference in response.content.decode()
+    assert objection.reference in client.get(response["Location"]).content.decode()
+    reloaded = client.get(response["Location"]).content.decode()
+    assert objection.reference not in reloaded and Objection.objects.count() == 1
     office = UserFactory(role=roles.OFFICE)
     with travel(2026, 12, 30):
         assert any("异议尚未处理" in r for n, ok, r in services.available(entry, office) if n == "start_inspection")
 
     bad = client.post(notice.objection_url(), objection_data(entry, submitter_name="", facts="短"))
     assert bad.status_code == 400 and "field-error" in bad.content.decode() and "必需字段" in bad.content.decode()
+    assert "请把反映的事实写具体，至少10个字（现在是1个字）" in bad.content.decode()
     spam = client.post(notice.objection_url(), objection_data(entry, website="http://spam"))
     assert spam.status_code == 400
     other_round = EntryFactory(status=S.DISTRICT_PUBLICITY)

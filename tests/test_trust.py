@@ -365,10 +365,10 @@ def test_log_lines_name_the_client_not_the_proxy(client, office, settings):
 def form_data(client, url: str) -> dict:
     """What the edit form at `url` would submit unchanged (inputs, selects, textareas of its main form)."""
     page = BeautifulSoup(client.get(url).content, "html.parser")
-    form = next(
-        f
-        for f in page.find_all("form")
-        if f.find(attrs={"name": "csrfmiddlewaretoken"}) and f.find("textarea") or f.find("select")
+    # The edit form: the POST form with the most fields (not the header's search or the logout form).
+    form = max(
+        (f for f in page.find_all("form") if f.find(attrs={"name": "csrfmiddlewaretoken"})),
+        key=lambda f: len(f.find_all(["input", "select", "textarea"])),
     )
     data: dict[str, list[str]] = {}
     for field in form.find_all(["input", "select", "textarea"]):
@@ -745,7 +745,9 @@ def test_only_holders_of_the_expert_role_join_a_panel(client, panel):
     assert response.status_code == 200 and set(entry.round.experts.all()) == panel_before
     assert finance.username not in form_data(client, url).get("experts", []) and str(finance.pk) not in "".join(
         o.get("value", "")
-        for o in BeautifulSoup(client.get(url).content, "html.parser").select("[name=experts] option")
+        for o in BeautifulSoup(client.get(url).content, "html.parser").select(
+            "[name=experts] option, input[name=experts]"
+        )
     )
 
 

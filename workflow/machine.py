@@ -49,6 +49,7 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
         "实地考察结果", max_length=20, choices=InspectionResult.choices, blank=True, default=""
     )
     inspection_note = models.TextField("考察情况", blank=True)
+    minute_number = models.CharField("领导小组会议纪要号", max_length=60, blank=True)
 
     certificate_number = models.CharField("证书编号", max_length=30, unique=True, null=True, blank=True)
     announcement_date = models.DateField("名单公布日期", null=True, blank=True, validators=[validate_plausible])
@@ -156,8 +157,8 @@ class EntryLifecycle(ConcurrentTransitionMixin, models.Model):
         pass
 
     @move
-    def submit_to_government(self, **data):
-        pass
+    def submit_to_government(self, minute_number="", **data):
+        self.minute_number = minute_number or ""
 
     @move
     def certify(self, announcement_date=None, certificate_number=None, announcement_number="", **data):

@@ -76,6 +76,12 @@ POWERS: dict[str, Power] = {
     ),
     # --- documents and exports ---
     "export_roster": Power("导出名册与候选人", (Grant((*ALL_ROWS, RECOMMENDER)),)),
+    # The 申报表 read in the browser (numbers masked unless `see_personal_numbers`); experts read the
+    # applications of the rounds they review (Art 9(4)).
+    "read_application": Power(
+        "阅读申报表",
+        (Grant(ALL_ROWS), Grant((RECOMMENDER,), OWN_UNIT), Grant((EXPERT,), ASSIGNED)),
+    ),
     "print_application_form": Power("打印申报表", (Grant((OFFICE,)), Grant((RECOMMENDER,), OWN_UNIT))),
     "print_certificate": Power("打印证书", (Grant((OFFICE,), states=tuple(CERTIFIED)),)),
     # --- allowance runs (Art 10) ---

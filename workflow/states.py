@@ -29,6 +29,13 @@ class Status(models.TextChoices):
 
 
 S = Status
+
+
+def state_label(value: str) -> str:
+    """What staff read for a state's code name (history rows keep the code)."""
+    return dict(Status.choices).get(value, value or "")
+
+
 PRE_CERT = [
     S.SUBMITTED,
     S.RETURNED,

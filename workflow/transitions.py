@@ -61,7 +61,15 @@ class Transition:
     lock_round: bool = False
     # What a unique-constraint failure during the move means to the user.
     conflict: str = ""
+    # A move that ends or cancels a case: what follows, named in the confirmation before it is taken.
+    consequence: str = ""
+    # Offered as a batch over selected entries (each still taken alone, with its own guards).
+    batch: bool = False
     name: str = field(default="", compare=False)
+
+    @property
+    def dangerous(self) -> bool:
+        return bool(self.consequence)
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -131,9 +139,10 @@ _TRANSITIONS = dict(
         RECOMMENDER_ONLY,
         guards=(g.unit_objection_upheld,),
         comment_required=True,
+        consequence="本轮申报到此终止，单位不再推荐此人，不能恢复。",
     ),
     # ----- qualification review (Art 9(3)) -----
-    pass_qualification=Transition("资格审查通过", (S.SUBMITTED,), S.QUALIFIED, "第九条第三项", OFFICE_ONLY),
+    pass_qualification=Transition("资格审查通过", (S.SUBMITTED,), S.QUALIFIED, "第九条第三项", OFFICE_ONLY, batch=True),
     return_for_correction=Transition(
         "退回补正", (S.SUBMITTED,), S.RETURNED, "第九条第三项", OFFICE_ONLY, comment_required=True
     ),
@@ -146,7 +155,13 @@ _TRANSITIONS = dict(
         guards=(g.unit_not_banned, g.materials_complete),
     ),
     fail_qualification=Transition(
-        "资格审查不通过", (S.SUBMITTED,), S.INELIGIBLE, "第九条第三项", OFFICE_ONLY, comment_required=True
+        "资格审查不通过",
+        (S.SUBMITTED,),
+        S.INELIGIBLE,
+        "第九条第三项",
+        OFFICE_ONLY,
+        comment_required=True,
+        consequence="本轮申报到此终止，不能恢复；如只是材料不全，请改用“退回补正”。",
     ),
     disqualify_for_fraud=Transition(
         "材料弄虚作假，取消申报资格",
@@ -156,6 +171,7 @@ _TRANSITIONS = dict(
         OFFICE_ONLY,
         comment_required=True,
         task=False,
+        consequence="申报资格被取消，本轮申报到此终止，不能恢复。",
     ),
     # ----- expert review (Art 9(4)) -----
     shortlist=Transition(
@@ -168,7 +184,13 @@ _TRANSITIONS = dict(
         lock_round=True,
     ),
     not_shortlist=Transition(
-        "未列为建议人选", (S.QUALIFIED,), S.NOT_SELECTED, "第九条第四项", OFFICE_ONLY, comment_required=True
+        "未列为建议人选",
+        (S.QUALIFIED,),
+        S.NOT_SELECTED,
+        "第九条第四项",
+        OFFICE_ONLY,
+        comment_required=True,
+        consequence="此人本轮未入选，申报到此终止，不能恢复。",
     ),
     # ----- publicity and inspection (Art 9(5)) -----
     start_district_publicity=Transition(
@@ -187,6 +209,7 @@ _TRANSITIONS = dict(
         "第九条第五项",
         OFFICE_ONLY,
         guards=(g.district_publicity_ended, g.no_open_district_objection),
+        batch=True,
     ),
     reject=Transition(
         "不予通过",
@@ -195,6 +218,7 @@ _TRANSITIONS = dict(
         "第九条第六项",
         (((S.LEADING_GROUP_REVIEW,), (LEADING_GROUP,)), (ANY, (OFFICE,))),
         comment_required=True,
+        consequence="此人本轮不予通过，申报到此终止，不能恢复。",
     ),
     # ----- approval and title (Art 9(6)) -----
     submit_to_leading_group=Transition(
@@ -211,6 +235,10 @@ _TRANSITIONS = dict(
         S.GOVERNMENT_REVIEW,
         "第九条第六项",
         ((ANY, (LEADING_GROUP,)),),
+        fields=lambda: {
+            "minute_number": forms.CharField(label="会议纪要号", required=False, max_length=60),
+        },
+        batch=True,
     ),
     certify=Transition(
         "区政府同意，公布名单并颁发证书",
@@ -240,6 +268,7 @@ _TRANSITIONS = dict(
         (((S.DRAFT, S.RETURNED, S.UNIT_PUBLICITY), (RECOMMENDER,)), (ANY, (OFFICE,))),
         comment_required=True,
         task=False,
+        consequence="申报撤回后本轮到此终止，不能恢复；此人可在以后的批次重新申报。",
     ),
     # ----- management (Art 10, 14) -----
     stop_benefits=Transition(
@@ -278,6 +307,7 @@ _TRANSITIONS = dict(
         fields=lambda: {
             "unit_responsible": forms.BooleanField(label="单位负有责任（取消单位申报资格）", required=False)
         },
+        consequence="首席技师资格被取消，证书收回，停止享受待遇，不能恢复。",
     ),
     # ----- revocation (Art 15) -----
     propose_revocation=Transition(
@@ -288,6 +318,7 @@ _TRANSITIONS = dict(
         ((ANY, (OFFICE, RECOMMENDER)),),
         guards=(g.revocation_ground_valid,),
         comment_required=True,
+        consequence="提出后由另一名办公室工作人员批准或驳回；批准后首席技师资格即被取消，证书收回。",
         fields=lambda: {
             "ground": forms.TypedChoiceField(label="第十五条情形", coerce=int, choices=_REVOCATION_GROUND_CHOICES),
             "fact_date": _date("事实发生日期", required=False, help_text="第四项可不填"),
@@ -302,6 +333,7 @@ _TRANSITIONS = dict(
         OFFICE_ONLY,
         guards=(g.approver_is_not_proposer,),
         comment_required=True,
+        consequence="首席技师资格被取消，证书收回，停止享受待遇，不能恢复。",
     ),
     dismiss_revocation=Transition(
         "驳回取消资格申请", (S.REVOCATION_PENDING,), tuple(TITLED), "第十五条", OFFICE_ONLY, comment_required=True

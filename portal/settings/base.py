@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "roster.users_app.StaffUsersConfig",  # wagtail.users with the office's account forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from roster import exports, paper, statistics
 from roster.audit import PersonalDataAccess, record_access
+from roster.files import evidence_items, inline_type
 from roster.models import EvidenceFile, RevocationEvidence
 from roster.permissions import visible_entries, visible_rounds
 from workflow.powers import may
@@ -20,11 +21,12 @@ from .common import entry_for
 
 
 def evidence_download(request, file_pk):
-    """Evidence is private: served only to users who may see the entry."""
+    """Evidence is private: served only to users who may see the entry. `?inline=1` shows an image or a
+    PDF in the entry page instead of downloading it."""
     evidence = get_object_or_404(EvidenceFile.objects.select_related("entry__person"), pk=file_pk)
     entry_for(request, evidence.entry_id)
     _downloaded(request, f"证明材料：{evidence.entry}（{evidence.pk}）", evidence.entry.person)
-    return _private_file(evidence.file, f"证明材料-{evidence.pk}")
+    return _private_file(evidence.file, f"证明材料-{evidence.pk}", inline=request.GET.get("inline") == "1")
 
 
 def revocation_evidence_download(request, file_pk):
@@ -38,13 +40,17 @@ def _downloaded(request, what: str, person=None):
     record_access(request, PersonalDataAccess.Kind.DOWNLOAD, what, person)
 
 
-def _private_file(field_file, stem):
+def _private_file(field_file, stem, inline=False):
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     ext = field_file.name.rsplit(".", 1)[-1]
+    inline = inline and bool(inline_type(field_file.name))
     response = FileResponse(
-        field_file.open("rb"), content_type=content_type, as_attachment=True, filename=f"{stem}.{ext}"
+        field_file.open("rb"), content_type=content_type, as_attachment=not inline, filename=f"{stem}.{ext}"
     )
     response["Cache-Control"] = "private, no-store"
+    if inline:
+        # Shown in a frame of the entry page (images and PDF only; the site's CSP still applies).
+        response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
@@ -112,6 +118,34 @@ def statistics_view(request):
         populations.append({"key": key, "label": label, "charts": charts})
     return TemplateResponse(
         request, "roster/admin/statistics.html", {"populations": populations, "page_title": "统计分析"}
+    )
+
+
+def application_page(request, pk):
+    """The 申报表 as a page (and, with ?print=1, as an A4 sheet to print): the same content as the .docx,
+    numbers masked unless the reader may see them."""
+    entry = entry_for(request, pk)
+    if not may(request.user, "read_application", entry):
+        raise PermissionDenied
+    show_numbers = may(request.user, "see_personal_numbers", entry)
+    if show_numbers:
+        record_access(request, PersonalDataAccess.Kind.VIEW, f"申报表：{entry}", entry.person)
+    template = (
+        "roster/admin/application_print.html"
+        if request.GET.get("print") == "1"
+        else "roster/admin/application_page.html"
+    )
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "entry": entry,
+            "form": paper.application(entry, show_numbers),
+            "evidence": evidence_items(entry),
+            "page_title": f"申报表：{entry.person.name}（{entry.round}）",
+            "header_icon": "doc-full",
+            "can_print_form": may(request.user, "print_application_form", entry),
+        },
     )
 
 

@@ -6,24 +6,25 @@ from collections import defaultdict
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from roster import services
+from roster import paper, services
 from roster.audit import PersonalDataAccess, record_access
+from roster.files import evidence_items
 from roster.forms import (
     ExpertScoreForm,
     InspectionForm,
     MoveForm,
-    ObjectionDecisionForm,
     ObjectionForm,
     RecusalForm,
     RevocationEvidenceForm,
     TrackingEvaluationForm,
 )
-from roster.models import Entry, Objection
+from roster.models import Entry
 from workflow.errors import CalendarUnknown, TransitionRefused
 from workflow.powers import may
-from workflow.states import BADGE_COLOURS, Status
+from workflow.states import BADGE_COLOURS, Status, state_label
 from workflow.transitions import TRANSITIONS
 
 from .common import entry_for, entry_url, form_errors
@@ -49,18 +50,17 @@ def entry_context(request, entry) -> dict:
                 "article": entry.round.rule_set.cite(t.article),
                 "form": MoveForm(name, auto_id=f"id_{name}_%s") if allowed else None,
                 "comment_required": t.comment_required,
+                "consequence": t.consequence,
             }
         )
+    # The positive next step first; moves that end or cancel the case last (stable within each group).
+    moves.sort(key=lambda m: bool(m["consequence"]))
     try:
         window = entry.publicity_window()
         window_error = ""
     except CalendarUnknown as exc:
         window, window_error = None, str(exc)
     objections = list(entry.objections.all())
-    if may(user, "decide_objection", entry):
-        for o in objections:
-            if o.status == Objection.State.OPEN:
-                o.decision_form = ObjectionDecisionForm(auto_id=f"id_decide_{o.pk}_%s", label_suffix="：")
     return {
         "entry": entry,
         "badge_colour": BADGE_COLOURS.get(entry.status, "grey"),
@@ -69,12 +69,18 @@ def entry_context(request, entry) -> dict:
         "checklist": entry.checklist(),
         "window": window,
         "window_error": window_error,
-        "history": services.history(entry).select_related("user"),
+        "history": [
+            {"log": h, "from": state_label(h.data.get("from")), "to": state_label(h.data.get("to"))}
+            for h in services.history(entry).select_related("user")
+        ],
         "diagram": lifecycle_diagram(entry.status),
         "objections": objections,
+        "can_handle_objections": may(user, "decide_objection", entry),
         "objection_form": ObjectionForm() if may(user, "add_objection", entry) else None,
         "scores": _scores(entry, user),
-        "score_form": ExpertScoreForm() if may(user, "score", entry) else None,
+        "score_form": (score_form := ExpertScoreForm() if may(user, "score", entry) else None),
+        # The expert scores with the application beside the sheet.
+        "application": paper.application(entry, show_numbers) if score_form else None,
         "score_barred": _score_barred(entry, user),
         "recusals": entry.recusals.select_related("expert") if may(user, "see_scores", entry) else [],
         "recusal_form": RecusalForm() if _may_recuse(entry, user) else None,
@@ -82,7 +88,8 @@ def entry_context(request, entry) -> dict:
         "show_numbers": show_numbers,
         "can_print_form": may(user, "print_application_form", entry),
         "can_print_certificate": may(user, "print_certificate", entry),
-        "evidence": entry.evidence_files.all(),
+        "evidence": evidence_items(entry),
+        "can_read_application": may(user, "read_application", entry),
         "evaluations": entry.evaluations.all() if entry.term_start else [],
         "evaluation_form": TrackingEvaluationForm() if may(user, "add_evaluation", entry) else None,
         "revocation_files": entry.revocation_files.all(),
@@ -144,14 +151,31 @@ def entry_move(request, pk, name):
     entry = entry_for(request, pk)
     if name not in TRANSITIONS:
         raise Http404
+    t = TRANSITIONS[name]
     form = MoveForm(name, request.POST)
     if not form.is_valid():
         form_errors(request, form)
         return redirect(entry_url(entry))
+    comment, data = form.cleaned_data["comment"], form.data_for_perform()
+    if t.dangerous and not form.cleaned_data["confirmed"]:
+        # Without the page's dialog (no script): the same confirmation as a page, nothing changed yet,
+        # and only for a move that would be taken.
+        try:
+            services.check(entry, name, request.user, comment=comment, **data)
+        except TransitionRefused as exc:
+            messages.error(request, f"未能办理“{t.label}”：{exc}")
+            return redirect(entry_url(entry))
+        return TemplateResponse(
+            request,
+            "roster/admin/move_confirm.html",
+            {"entry": entry, "move": t, "form": form, "page_title": f"确认：{t.label}", "header_icon": "warning"},
+        )
     try:
-        services.perform(entry, name, request.user, comment=form.cleaned_data["comment"], **form.data_for_perform())
+        services.perform(entry, name, request.user, comment=comment, **data)
     except TransitionRefused as exc:
-        messages.error(request, f"未能{TRANSITIONS[name].label}：{exc}")
+        messages.error(request, f"未能办理“{t.label}”：{exc}")
     else:
-        messages.success(request, f"已{TRANSITIONS[name].label}，当前状态：{entry.get_status_display()}")
+        messages.success(
+            request, f"{entry.person.name}的申报已办理“{t.label}”，现在的状态是“{entry.get_status_display()}”。"
+        )
     return redirect(entry_url(entry))

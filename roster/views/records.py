@@ -4,20 +4,18 @@ tracking evaluations and revocation files; never by editing the application."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from roster.forms import (
     ExpertScoreForm,
     InspectionForm,
-    ObjectionDecisionForm,
     ObjectionForm,
     RecusalForm,
     RevocationEvidenceForm,
     TrackingEvaluationForm,
 )
-from roster.models import Entry, ExpertRecusal, Objection, RevocationEvidence, TrackingEvaluation
+from roster.models import Entry, ExpertRecusal, RevocationEvidence, TrackingEvaluation
 from workflow.powers import may
 from workflow.states import Status
 
@@ -36,29 +34,12 @@ def objection_add(request, pk):
         objection = form.save(commit=False)
         objection.entry = entry
         objection.window = "district" if entry.status == S.DISTRICT_PUBLICITY else "unit"
+        code = objection.issue_lookup_code()
         objection.save()
-        messages.success(request, f"已登记异议，受理编号 {objection.reference}")
-    else:
-        form_errors(request, form)
-    return redirect(entry_url(entry))
-
-
-@require_POST
-def objection_decide(request, pk, objection_pk):
-    entry = entry_for(request, pk)
-    if not may(request.user, "decide_objection", entry):
-        raise PermissionDenied
-    objection = get_object_or_404(Objection, pk=objection_pk, entry=entry)
-    form = ObjectionDecisionForm(request.POST)
-    if objection.status != Objection.State.OPEN:
-        messages.error(request, "该异议已处理，不能再次处理。")
-    elif form.is_valid():
-        objection.status = form.cleaned_data["status"]
-        objection.finding = form.cleaned_data["finding"]
-        objection.decided_by = request.user
-        objection.decided_at = timezone.now()
-        objection.save()
-        messages.success(request, f"异议 {objection.reference} 已处理：{objection.get_status_display()}")
+        messages.success(
+            request,
+            f"已登记异议，受理编号 {objection.reference}，查询码 {code}。请告知反映人：凭这两项可在网站“异议处理查询”中查看处理结果（查询码只显示这一次）。",
+        )
     else:
         form_errors(request, form)
     return redirect(entry_url(entry))
