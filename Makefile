@@ -17,7 +17,14 @@ $(VENV)/.dev: $(VENV) requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-demo: $(VENV)
+# The project's Chinese for what Django's and Wagtail's catalogues leave in English, compiled from the
+# .po files at set-up (Babel, pure Python: no gettext tools needed).
+LOCALE := locale/zh_Hans/LC_MESSAGES
+MO := $(LOCALE)/django.mo $(LOCALE)/djangojs.mo
+$(LOCALE)/%.mo: $(LOCALE)/%.po | $(VENV)
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+demo: $(VENV) $(MO)
 	@$(PY) manage.py migrate --noinput || { echo "迁移失败。若 db.sqlite3 是旧版本建立的开发数据库，请删除它后重新运行（演示数据会重新生成）。"; exit 1; }
 	$(PY) manage.py load_demo
 
@@ -35,23 +42,23 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test-sqlite: $(VENV)/.dev
+test-sqlite: $(VENV)/.dev $(MO)
 	$(VENV)/bin/pytest -m "not browser" -n 2
 
 # The database tests again on PostgreSQL: DATABASE_URL's server, or an embedded one (scripts/with_postgres.py).
-test-postgres: $(VENV)/.dev
+test-postgres: $(VENV)/.dev $(MO)
 	$(PY) scripts/with_postgres.py $(VENV)/bin/pytest -p no:cacheprovider -m "not browser"
 
 # The non-browser suite on SQLite again with the system clock moved forward (Debian's libfaketime, unpacked
 # by scripts/ensure_faketime.sh): the product lives for years after a test is written.
 MOVED_CLOCK_DATES ?= 2027-07-01 2029-12-17
-test-moved-clock: $(VENV)/.dev
+test-moved-clock: $(VENV)/.dev $(MO)
 	scripts/test_moved_clock.sh $(MOVED_CLOCK_DATES)
 
 # The cache, rate-limit, lockout and page-cache tests again against a real Redis server (Debian's
 # redis-server, unpacked without root by scripts/ensure_redis.sh), as production runs them.
 REDIS_TESTS := tests/test_redis.py tests/test_page_cache.py tests/test_term.py tests/test_publicity.py tests/test_trust.py tests/test_production.py
-test-redis: $(VENV)/.dev
+test-redis: $(VENV)/.dev $(MO)
 	$(PY) scripts/with_redis.py $(VENV)/bin/pytest -p no:cacheprovider -m "not browser" $(REDIS_TESTS) \
 		-k "redis or cache or limit or flood or visitor or forwarded or stranger or password"
 
@@ -59,16 +66,16 @@ browser-deps:
 	scripts/ensure_browser.sh
 
 # Journeys and accessibility in Chromium (Playwright for Python + Debian's chromium, axe-core from npm).
-test-browser: $(VENV)/.dev browser-deps
+test-browser: $(VENV)/.dev browser-deps $(MO)
 	BROWSER_TESTS=required $(VENV)/bin/pytest -p no:cacheprovider -m browser tests/browser
 
 test: lint test-sqlite test-postgres test-redis test-browser test-moved-clock
 
-screenshots: $(VENV)/.dev browser-deps
+screenshots: $(VENV)/.dev browser-deps $(MO)
 	$(PY) scripts/screenshots.py
 
 # Benchmark of the public pages and staff lists (needs wrk: apt-get install wrk); writes bench/RESULTS.md.
-bench: $(VENV)
+bench: $(VENV) $(MO)
 	@command -v wrk >/dev/null || { echo "缺少 wrk：请先 apt-get install wrk"; exit 2; }
 	$(PIP) install --quiet "pyinstrument>=5.1,<5.2"
 	$(PY) bench/run.py

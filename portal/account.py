@@ -2,6 +2,7 @@
 
 from django.http import HttpResponseNotAllowed
 from django_ratelimit.core import is_ratelimited
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.views import account
 
 RESETS_PER_ADDRESS = "5/h"
@@ -37,3 +38,11 @@ class PasswordResetView(account.PasswordResetView):
             response.status_code = 429
             return response
         return super().post(request, *args, **kwargs)
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's login form; its password field has no label of its own, so Django showed "Password"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "密码"

@@ -36,6 +36,18 @@ def scoped(view_class):
     return type(f"Scoped{view_class.__name__}", (RowScoped, view_class), {})
 
 
+class ReadableInspect(RowScoped, snippet_views.InspectView):
+    """是/否 for yes-or-no fields and a dash for empty ones (Wagtail prints True, False and None)."""
+
+    def get_field_display_value(self, field_name, field):
+        if field is not None and field.many_to_one and getattr(self.object, field.attname, None) is None:
+            return "—"  # an empty image or relation (Wagtail's image display prints None)
+        value = super().get_field_display_value(field_name, field)
+        if value is True or value is False:
+            return "是" if value else "否"
+        return "—" if value is None or value in ("", "None") else value
+
+
 class ChangeScoped(RowScoped):
     """Edit and delete only what the user may change now (the application only in draft and returned)."""
 
@@ -63,7 +75,7 @@ class PersonalNumberColumn(Column):
 PERSONAL_NUMBERS = {"id_number": idnumber.mask, "phone": idnumber.mask_phone}
 
 
-class PersonInspectView(RowScoped, snippet_views.InspectView):
+class PersonInspectView(ReadableInspect):
     """The record page: full numbers for whoever may see them (and the view is logged), masked otherwise."""
 
     def get_field_display_value(self, field_name, field):
@@ -167,7 +179,7 @@ class RosterViewSet(SnippetViewSet):
     delete_view_class = type("ScopedDeleteView", (ChangeScoped, snippet_views.DeleteView), {})
     history_view_class = scoped(snippet_views.HistoryView)
     usage_view_class = scoped(snippet_views.UsageView)
-    inspect_view_class = scoped(snippet_views.InspectView)
+    inspect_view_class = ReadableInspect
     copy_view_enabled = False
 
     def get_queryset(self, request):
@@ -205,6 +217,8 @@ class PersonViewSet(RosterViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     inspect_view_class = PersonInspectView
+    # The keyed hash of the ID number is for matching, not for reading.
+    inspect_view_fields_exclude = ["id_key"]
     edit_view_class = PersonEditView
 
 
@@ -225,7 +239,7 @@ class RoundLinksColumn(Column):
         return context
 
 
-class RoundInspectView(RowScoped, snippet_views.InspectView):
+class RoundInspectView(ReadableInspect):
     """Who the experts are is known to the office and the leading group only (never to units)."""
 
     def get_fields(self):

@@ -176,6 +176,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 # Chinese for the few admin strings Wagtail's own catalogue leaves in English (see the .po file).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.account.LoginForm"
 USE_TZ = True
 
 STATIC_URL = "/static/"
