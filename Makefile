@@ -47,7 +47,7 @@ test-sqlite: $(VENV)/.dev $(MO)
 
 # The database tests again on PostgreSQL: DATABASE_URL's server, or an embedded one (scripts/with_postgres.py).
 test-postgres: $(VENV)/.dev $(MO)
-	$(PY) scripts/with_postgres.py $(VENV)/bin/pytest -p no:cacheprovider -m "not browser"
+	$(PY) scripts/with_postgres.py $(VENV)/bin/pytest -p no:cacheprovider -m "not browser and not walk"
 
 # The non-browser suite on SQLite again with the system clock moved forward (Debian's libfaketime, unpacked
 # by scripts/ensure_faketime.sh): the product lives for years after a test is written.

@@ -14,7 +14,7 @@ from workflow import roles
 from workflow.states import Status
 
 S = Status
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.walk]
 
 # Words staff read as they are: file types, the certificate number's prefix, units and brand names.
 ALLOWED = {
