@@ -1,4 +1,5 @@
-"""Screenshots of the main public pages and the entry admin page into docs/screenshots/ (`make screenshots`).
+"""Screenshots of the main public pages and of each staff role's main screens into docs/screenshots/
+(`make screenshots`).
 
 Builds the demo site in a temporary database, serves it with `manage.py runserver` on 127.0.0.1 and takes
 the pictures with Playwright driving Debian's Chromium (scripts/ensure_browser.sh). The project's own
@@ -40,6 +41,51 @@ PUBLIC = [
 ]
 # The entry admin page of this demo person (in the district 公示), seen by the office.
 ADMIN_ENTRY_PERSON = "王春梅"
+# Each role's main screens (issue 15), at 1366 px and at 390 px; {ids} come from IDS below.
+ROLE_SHOTS = {
+    "office": [
+        ("admin-office-dashboard", "/admin/"),
+        ("admin-entry-list", "/admin/snippets/roster/entry/?status=district_publicity"),
+        ("admin-entry", "/admin/snippets/roster/entry/inspect/{entry}/"),
+        ("admin-application", "/admin/roster/entries/{entry}/application-form/"),
+        ("admin-round-overview", "/admin/roster/rounds/{round}/"),
+        ("admin-batch", "/admin/roster/batch/pass_qualification/"),
+        ("admin-objections", "/admin/roster/objections/?status="),
+        ("admin-accounts", "/admin/users/new/"),
+    ],
+    "recommender": [
+        ("admin-recommender-dashboard", "/admin/"),
+        ("admin-recommender-list", "/admin/snippets/roster/entry/"),
+    ],
+    "expert": [
+        ("admin-expert-dashboard", "/admin/"),
+        ("admin-expert-scoring", "/admin/snippets/roster/entry/inspect/{scoring}/"),
+    ],
+    "leader": [
+        ("admin-leader-dashboard", "/admin/"),
+        ("admin-leader-batch", "/admin/roster/batch/submit_to_government/"),
+    ],
+    "finance": [("admin-finance-allowance", "/admin/roster/allowance/")],
+    "editor": [("admin-editor-pages", "/admin/pages/")],
+}
+IDS = (
+    "from roster.models import Entry, Round\n"
+    f"print('entry=%s' % Entry.objects.get(person__name={ADMIN_ENTRY_PERSON!r}).pk)\n"
+    "print('round=%s' % Round.objects.order_by('-year').first().pk)\n"
+    "e = Entry.objects.filter(status='qualified', round__experts__username='expert').first()\n"
+    "print('scoring=%s' % (e.pk if e else None))"
+)
+
+
+def sign_in(page, username, password, totp) -> None:
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/admin/2fa/verify/" in url)
+    page.fill("input[name=code]", f"{totp.token():06d}")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/admin/2fa/" not in url)
 
 
 def shrink(path: Path) -> None:
@@ -96,24 +142,23 @@ def main() -> int:
         }
         manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
         manage(env, "load_demo", stdout=subprocess.DEVNULL)
+        # Each demo role signs in with this run's password and authenticator key (roster/twofactor.py).
         manage(
             env,
             "shell",
             "-c",
-            "from django.contrib.auth import get_user_model as g; u = g().objects.get(username='office'); "
-            f"u.set_password({password!r}); u.save(); "
-            # The office's authenticator app, whose codes this script computes (roster/twofactor.py).
-            "from django_otp.plugins.otp_totp.models import TOTPDevice; "
-            f"TOTPDevice.objects.create(user=u, name='截图', key={TOTP_KEY!r}, confirmed=True)",
+            "from django.contrib.auth import get_user_model as g; "
+            "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
+            f"for name in {list(ROLE_SHOTS)!r}:\n"
+            "    u = g().objects.get(username=name)\n"
+            f"    u.set_password({password!r}); u.save()\n"
+            f"    TOTPDevice.objects.create(user=u, name='截图', key={TOTP_KEY!r}, confirmed=True)",
         )
-        entry_pk = manage(
-            env,
-            "shell",
-            "-c",
-            f"from roster.models import Entry; print(Entry.objects.get(person__name={ADMIN_ENTRY_PERSON!r}).pk)",
-            capture_output=True,
-            text=True,
-        ).stdout.split()[-1]
+        ids = dict(
+            line.split("=", 1)
+            for line in manage(env, "shell", "-c", IDS, capture_output=True, text=True).stdout.split()
+            if "=" in line
+        )
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -135,21 +180,25 @@ def main() -> int:
                     shrink(out / f"{name}.png")
                     context.close()
                     print(f"{name}.png")
-                context = browser.new_context(base_url=base, viewport=VIEWPORT, locale="zh-CN")
-                page = context.new_page()
-                page.goto("/admin/login/")
-                page.fill("input[name=username]", "office")
-                page.fill("input[name=password]", password)
-                page.click("button[type=submit]")
-                page.wait_for_url(lambda url: "/admin/2fa/verify/" in url)
-                page.fill("input[name=code]", f"{TOTP(bytes.fromhex(TOTP_KEY)).token():06d}")
-                page.click("button[type=submit]")
-                page.wait_for_url(lambda url: "/admin/2fa/" not in url)
-                page.goto(f"/admin/snippets/roster/entry/inspect/{entry_pk}/")
-                page.screenshot(path=str(out / "admin-entry.png"), full_page=False)
-                shrink(out / "admin-entry.png")
-                print("admin-entry.png")
-                context.close()
+                for username, shots in ROLE_SHOTS.items():
+                    # One sign-in per role (a code is accepted once): the same session at both widths.
+                    context = browser.new_context(
+                        base_url=base, viewport={"width": 1366, "height": 900}, locale="zh-CN"
+                    )
+                    page = context.new_page()
+                    sign_in(page, username, password, TOTP(bytes.fromhex(TOTP_KEY)))
+                    for width in (1366, 390):
+                        page.set_viewport_size({"width": width, "height": 900})
+                        for name, path in shots:
+                            path = path.format(**ids)
+                            if "{" in path or "None" in path:
+                                continue
+                            page.goto(path)
+                            file = out / f"{name}{'' if width == 1366 else '-phone'}.png"
+                            page.screenshot(path=str(file), full_page=False)
+                            shrink(file)
+                            print(file.name)
+                    context.close()
                 browser.close()
         finally:
             server.terminate()

@@ -130,6 +130,9 @@ def test_the_sign_in_pages_and_the_editors_script_strings_are_chinese(client, of
     for url in ("/admin/login/", "/admin/password_reset/"):
         assert not english(client.get(url).content.decode(), ALLOWED), url
     client.force_login(office)
+    # A filter or search that finds nothing.
+    for url in ("/admin/snippets/roster/entry/?status=revoked", "/admin/pages/search/?q=没有这个词"):
+        assert not english(client.get(url).content.decode(), ALLOWED | {office.username}), url
     catalogue = client.get("/admin/jsi18n/").content.decode()
     for text in ("插入内容块", "输入内容，或键入“/”插入内容块", "（此菜单有 %(number)s 个新项目）"):
         assert json_escaped(text) in catalogue, text

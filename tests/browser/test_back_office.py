@@ -60,3 +60,23 @@ def test_an_expert_reads_the_application_from_its_list(portal, new_context):
     expect(page.get_by_role("heading", name=f"市中首席技师申报表（{entry.round.year}年度）")).to_be_visible()
     expect(page.locator(".roster-application")).to_contain_text(entry.specialty)
     expect(page.locator(".roster-application")).not_to_contain_text(entry.person.id_number)
+
+
+def test_publicity_and_results_lists_read_as_cards_on_a_phone(portal, new_context):
+    """At 390 px each person is a card: a cell spans the card (no one-character columns) and carries
+    its label; a certificate number never breaks at its hyphen."""
+    from home.demo import today_midnight
+    from home.listings import republish_list
+
+    republish_list(portal["results"], today_midnight())  # lists the certified chief technician
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    for path in ("/notices/publicity-2024/", "/notices/results-2024/"):
+        page.goto(path)
+        cell = page.locator("table.data-table--cards tbody td[data-label='工作单位']").first
+        expect(cell).to_be_visible()
+        assert cell.bounding_box()["width"] > 250, path
+        label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+        assert "工作单位" in label, path
+    number = page.locator("td[data-label='证书编号']").first
+    box = number.bounding_box()
+    assert box["height"] < 40, "the certificate number wrapped"
