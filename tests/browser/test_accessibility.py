@@ -29,6 +29,7 @@ def public_pages(portal) -> dict[str, str]:
         "verify (result)": "/chief-technicians/verify/?number=SZSX-2024-001",
         "search": "/search/?q=津贴",
         "site map": "/site-map/",
+        "objection lookup": "/objection-status/",
         "not found": "/no-such-page/",
     }
 
