@@ -1,6 +1,8 @@
 """Registers the roster with Wagtail: viewsets, admin addresses, row rules, menus, history, dashboard."""
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
@@ -18,6 +20,11 @@ from .viewsets import RosterGroup
 
 for _model in (Entry, Person, Round, Unit):
     register_permission_policy(_model, RowPermissionPolicy(_model))
+
+
+@hooks.register("insert_global_admin_css")
+def roster_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/roster-admin.css"))
 
 
 @hooks.register("register_log_actions")
@@ -90,10 +97,17 @@ def security_log_menu_item():
     )
 
 
+# Reports about the CMS itself (page model names, workflow internals, pages by last editor): for the
+# superuser who runs the site, not for the portal's staff.
+CMS_REPORTS = {"page-types-usage", "workflows", "workflow-tasks", "aging-pages"}
+
+
 @hooks.register("construct_reports_menu")
 def site_history_for_whom_it_is(request, menu_items):
     if not may(request.user, "view_site_history"):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name not in CMS_REPORTS]
 
 
 @hooks.register("register_admin_menu_item")

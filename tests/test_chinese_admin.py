@@ -95,8 +95,11 @@ def crawl(client, allowed) -> dict[str, set[str]]:
         words = english(html, allowed)
         if words:
             report[url] = words
-        for link in BeautifulSoup(html, "html.parser").find_all("a", href=True):
-            href = urldefrag(link["href"])[0]
+        soup = BeautifulSoup(html, "html.parser")
+        # The sidebar menu is drawn by script from JSON: its addresses are followed too.
+        menu = re.findall(r'"url": "(/admin/[^"]*)"', html)
+        for href in [a["href"] for a in soup.find_all("a", href=True)] + menu:
+            href = urldefrag(href)[0]
             parsed = urlparse(href)
             if parsed.netloc or not parsed.path.startswith("/admin/") or SKIP.search(href):
                 continue
