@@ -82,3 +82,16 @@ def test_the_objection_form_can_be_filled_and_sent_by_keyboard(portal, page):
     form.get_by_role("button", name="提交异议").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("受理编号")
+
+
+def test_high_contrast_mode_keeps_every_text_above_the_aa_ratio(portal, page):
+    """The 高对比度 mode (html.a11y-contrast): axe's colour-contrast rule (4.5:1) on the pages with state
+    colours, an open 公示 window and the objection form's errors included."""
+    failures = {}
+    for path in ("/", "/notices/", "/notices/publicity-2024/", "/notices/results-2024/", "/chief-technicians/"):
+        page.goto(path)
+        page.evaluate("() => document.documentElement.classList.add('a11y-contrast')")
+        contrast = [v for v in run_axe(page) if v["id"] == "color-contrast"]
+        if contrast:
+            failures[path] = [n["target"] for v in contrast for n in v["nodes"]]
+    assert not failures, failures
