@@ -143,3 +143,16 @@ def test_home_lists_latest_notices(demo_site, client):
     assert html.index("拟选拔人选的公示") > 0
     assert "《市中首席技师选拔管理办法》" in html
     assert Page.objects.live().count() >= 6
+
+
+def test_the_policy_has_a_table_of_contents_by_article(demo_site, client):
+    from bs4 import BeautifulSoup
+
+    html = client.get(demo_site["policy"].url).content.decode()
+    toc = BeautifulSoup(html, "html.parser").select_one("nav.toc")
+    links = [a["href"] for a in toc.find_all("a")]
+    articles = [h for h in links if h.startswith("#art-")]
+    assert len(articles) == len(demo_site["policy"].articles()) == 17
+    assert "#art-15" in articles and toc.find("a", href="#art-15").text == "第十五条"
+    # Each entry leads to the article's anchor on the same page.
+    assert all(f'id="{h[1:]}"' in html for h in articles)
