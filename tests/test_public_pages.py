@@ -156,3 +156,24 @@ def test_the_policy_has_a_table_of_contents_by_article(demo_site, client):
     assert "#art-15" in articles and toc.find("a", href="#art-15").text == "第十五条"
     # Each entry leads to the article's anchor on the same page.
     assert all(f'id="{h[1:]}"' in html for h in articles)
+
+
+def test_notices_filter_by_type_and_year_and_pages_keep_the_filter(demo_site, client):
+    from django.utils import timezone
+
+    from home.models import CallNoticePage
+
+    index = demo_site["index"]
+    for i in range(11):
+        page = CallNoticePage(title=f"筛选测试通知{i}", slug=f"filter-{i}", round=demo_site["call"].round)
+        index.add_child(instance=page)
+        page.save_revision().publish()
+    year = timezone.now().year
+    calls = client.get(index.url, {"type": "call", "year": year}).content.decode()
+    assert "筛选测试通知10" in calls and demo_site["publicity"].title not in calls
+    assert f'href="?type=call&amp;year={year}&amp;page=2"' in calls
+    publicity = client.get(index.url, {"type": "publicity"}).content.decode()
+    assert demo_site["publicity"].title in publicity and "筛选测试通知" not in publicity
+    none = client.get(index.url, {"year": "1999"}).content.decode()
+    assert "没有符合筛选条件的通知公告" in none
+    assert client.get(index.url, {"type": "x", "year": "abc"}).status_code == 200

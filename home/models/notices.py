@@ -34,13 +34,31 @@ class NoticeIndexPage(Page):
     class Meta:
         verbose_name = "通知公告栏目"
 
+    # 按类型筛选: the value in the address, the kind of notice.
+    KINDS = {"call": "CallNoticePage", "publicity": "PublicityNoticePage", "results": "ResultsNoticePage"}
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        notices = NoticePage.live_notices().child_of(self).order_by("-first_published_at", "-pk")
-        paginator = Paginator(notices, self.per_page)
+        every = NoticePage.live_notices().child_of(self)
+        notices = every
+        kind = request.GET.get("type", "")
+        if kind in self.KINDS:
+            notices = notices.type(globals()[self.KINDS[kind]])
+        else:
+            kind = ""
+        year = request.GET.get("year", "")
+        if year.isdigit() and len(year) == 4:
+            notices = notices.filter(first_published_at__year=int(year))
+        else:
+            year = ""
+        paginator = Paginator(notices.order_by("-first_published_at", "-pk"), self.per_page)
         page_obj = paginator.get_page(request.GET.get("page"))  # not a number: the first; too far: the last
         context["page_obj"] = page_obj
         context["notices"] = page_obj.object_list
+        context["kinds"] = [(key, globals()[name].kind_label) for key, name in self.KINDS.items()]
+        context["years"] = sorted({d.year for d in every.dates("first_published_at", "year")}, reverse=True)
+        context["kind"], context["year"] = kind, year
+        context["extra_query"] = "&".join(f"{k}={v}" for k, v in (("type", kind), ("year", year)) if v)
         return context
 
 
