@@ -158,7 +158,11 @@ class RowListView(snippet_views.IndexView):
     returned): the list never leads to a refusal."""
 
     def _row_changeable(self, instance):
-        return RowPermissionPolicy(self.model).changeable(self.request.user, instance)
+        # Asked for 修改 and for 删除 of each row: once per row (a person's answer is a query).
+        cache = self.__dict__.setdefault("_changeable", {})
+        if instance.pk not in cache:
+            cache[instance.pk] = RowPermissionPolicy(self.model).changeable(self.request.user, instance)
+        return cache[instance.pk]
 
     def get_edit_url(self, instance):
         url = super().get_edit_url(instance)

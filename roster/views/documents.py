@@ -26,21 +26,21 @@ def evidence_download(request, file_pk):
     evidence = get_object_or_404(EvidenceFile.objects.select_related("entry__person"), pk=file_pk)
     entry_for(request, evidence.entry_id)
     _downloaded(request, f"证明材料：{evidence.entry}（{evidence.pk}）", evidence.entry.person)
-    return _private_file(evidence.file, f"证明材料-{evidence.pk}", inline=request.GET.get("inline") == "1")
+    return private_file(evidence.file, f"证明材料-{evidence.pk}", inline=request.GET.get("inline") == "1")
 
 
 def revocation_evidence_download(request, file_pk):
     evidence = get_object_or_404(RevocationEvidence.objects.select_related("entry__person"), pk=file_pk)
     entry_for(request, evidence.entry_id)
     _downloaded(request, f"取消资格材料：{evidence.entry}（{evidence.pk}）", evidence.entry.person)
-    return _private_file(evidence.file, f"取消资格材料-{evidence.pk}")
+    return private_file(evidence.file, f"取消资格材料-{evidence.pk}")
 
 
 def _downloaded(request, what: str, person=None):
     record_access(request, PersonalDataAccess.Kind.DOWNLOAD, what, person)
 
 
-def _private_file(field_file, stem, inline=False):
+def private_file(field_file, stem, inline=False):
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     ext = field_file.name.rsplit(".", 1)[-1]
     inline = inline and bool(inline_type(field_file.name))

@@ -17,7 +17,7 @@ from roster.permissions import visible_entries
 from workflow.powers import may
 
 from .common import form_errors
-from .documents import _private_file
+from .documents import private_file
 
 STATUS_FILTER = [("", "全部"), *Objection.State.choices]
 
@@ -91,7 +91,7 @@ def objection_attachment(request, pk):
     if not objection.attachment:
         raise PermissionDenied
     record_access(request, PersonalDataAccess.Kind.DOWNLOAD, f"异议附件：{objection.reference}")
-    return _private_file(objection.attachment, f"异议附件-{objection.reference}")
+    return private_file(objection.attachment, f"异议附件-{objection.reference}")
 
 
 @require_POST
