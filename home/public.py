@@ -92,5 +92,5 @@ def certificate(number: str) -> dict | None:
         "batch": f"{found['year']}年度",
         "term_start": found["term_start"],
         "term_end": found["term_end"],
-        "status": CERTIFICATE_STATUS[found["status"]],
+        "status": CERTIFICATE_STATUS[found["status"]],  # as Entry.certificate_status
     }

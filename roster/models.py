@@ -24,7 +24,7 @@ from workflow import eligibility, roles, workdays
 from workflow.dates import validate_plausible
 from workflow.machine import EntryLifecycle
 from workflow.models import QualificationLevel
-from workflow.states import NEGATIVE_STATES, PublicityLevel, Status
+from workflow.states import CERTIFICATE_STATUS, NEGATIVE_STATES, PublicityLevel, Status
 
 from . import files, idnumber
 from .admin_forms import RoundForm, SafeIdsForm, ScopedChoicesForm
@@ -530,6 +530,11 @@ class Entry(index.Indexed, EntryLifecycle, ClusterableModel):
     def district_publicity_first_day(self) -> datetime.date | None:
         notice = self.district_notice()
         return notice.window_first_day() if notice else None
+
+    @property
+    def certificate_status(self) -> str:
+        """管理期内 / 期满 / 已取消, as certificate verification says it; empty before certification."""
+        return CERTIFICATE_STATUS.get(self.status, "") if self.certificate_number else ""
 
     @property
     def is_late(self) -> bool:

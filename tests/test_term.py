@@ -274,6 +274,33 @@ def test_profile_shows_deeds_and_never_personal_data(demo_site, public_entries, 
         assert client.get(profile_url(roster, public_entries[key])).status_code == 404, key
 
 
+def test_profile_shows_the_term_and_the_certificates_status(demo_site, public_entries, client):
+    roster = demo_site["roster"]
+    for key, status in (("active", "管理期内"), ("stopped", "管理期内"), ("passed", "期满")):
+        entry = public_entries[key]
+        html = client.get(profile_url(roster, entry)).content.decode()
+        term = f"{entry.term_start:%Y}年{entry.term_start.month}月{entry.term_start.day}日至{entry.term_end:%Y}年"
+        assert term in html, key
+        assert entry.certificate_number in html and f"<dd>{status}</dd>" in html, key
+        # The profile leads to the verification of its own certificate.
+        assert f"verify/?number={entry.certificate_number}" in html, key
+
+
+def test_profile_shows_the_photo_when_there_is_one(demo_site, public_entries, client):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    roster = demo_site["roster"]
+    entry = public_entries["active"]
+    article = client.get(profile_url(roster, entry)).content.decode().split("<article", 1)[1].split("</article>")[0]
+    assert "<img" not in article
+    entry.person.photo = Image.objects.create(title="照片", file=get_test_image_file())
+    entry.person.save(update_fields=["photo"])
+    cache.clear()
+    article = client.get(profile_url(roster, entry)).content.decode().split("<article", 1)[1].split("</article>")[0]
+    assert f'alt="{entry.person.name}"' in article and "<img" in article
+
+
 def test_approved_revocation_removes_the_entry_from_the_roster(demo_site, office, office2, client):
     roster = demo_site["roster"]
     entry = EntryFactory(status=S.ACTIVE, person=PersonFactory(name="郑将撤"))
