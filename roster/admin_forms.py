@@ -4,7 +4,10 @@ are only the rows the user may see (a recommender: its own unit)."""
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from workflow.powers import may
+
 MAX_ID = 2**63 - 1  # the largest primary key a database holds
+PAYEE_FIELDS = ("bank_name", "bank_account")
 MALFORMED_ID = "所选项不存在，请重新选择。"
 ROUND_FIXED_HELP = "申报记录建立后不能更改。"
 IDENTITY_FIXED_HELP = "单位公示已经开始，不能更改（第九条第二项）。"
@@ -62,12 +65,23 @@ class ScopedChoicesForm(SafeIdsForm):
         user = getattr(self, "for_user", None)
         if user is None:
             return
+        if not may(user, "keep_payee_data"):
+            # Not shown and not submitted: what the office entered stays as it is.
+            for name in PAYEE_FIELDS:
+                self.fields.pop(name, None)
         # Plain selects limited to visible rows, instead of choosers that would list every row.
         for name, visible in (("unit", visible_units), ("person", visible_persons)):
             if name in self.fields:
                 field = self.fields[name]
                 field.queryset = visible(user)
                 field.widget = forms.Select(choices=field.choices)
+
+
+def real_name(user) -> str:
+    """A staff member's name as signed on paper (the user name when none is recorded)."""
+    if user is None:
+        return ""
+    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
 
 
 def staff_label(user) -> str:

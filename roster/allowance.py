@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from workflow.states import Status
 
+from .admin_forms import real_name
 from .models import AllowanceLine, AllowanceRun, Entry, TrackingEvaluation
 
 Month = tuple[int, int]
@@ -155,6 +156,7 @@ def compute_run(year: int, user=None) -> AllowanceRun:
                 )
     AllowanceLine.objects.bulk_create(lines)
     run.computed_at, run.computed_by = timezone.now(), user
+    run.computed_by_name = real_name(user)
     run.save()
     return run
 
@@ -178,43 +180,86 @@ def months_for_year_possible(entry: Entry, for_year: int) -> int:
 
 
 @transaction.atomic
+def missing_payee_data(run: AllowanceRun) -> list:
+    """The persons a run pays who have no bank or account on record: the sheet could not pay them."""
+    people = {
+        line.entry.person
+        for line in run.lines.filter(amount__gt=0).select_related("entry__person")
+        if not (line.entry.person.bank_name and line.entry.person.bank_account)
+    }
+    return sorted(people, key=lambda person: person.name)
+
+
 def approve_run(run: AllowanceRun, user) -> AllowanceRun:
+    """Approval by a second office user; the payee data and the names are copied into the run as they
+    are now, and the run never changes again."""
     run = AllowanceRun.objects.select_for_update().get(pk=run.pk)
     if run.approved:
         raise ValueError("该年度津贴发放已批准。")
     if run.computed_by_id and run.computed_by_id == getattr(user, "pk", None) and not user.is_superuser:
         raise ValueError("计算人不能同时批准津贴发放，请由另一名工作人员审核批准。")
+    missing = missing_payee_data(run)
+    if missing:
+        names = "、".join(person.name for person in missing)
+        raise ValueError(
+            f"以下人员尚未登记开户银行和银行账号，不能批准发放：{names}。请在“技能人才”记录中补充后再批准。"
+        )
+    lines = list(run.lines.select_related("entry__person"))
+    for line in lines:
+        person = line.entry.person
+        line.payee_id_number, line.payee_bank, line.payee_account = (
+            person.id_number,
+            person.bank_name,
+            person.bank_account,
+        )
+    AllowanceLine.objects.bulk_update(lines, ["payee_id_number", "payee_bank", "payee_account"])
     run.state, run.approved_at, run.approved_by = AllowanceRun.State.APPROVED, timezone.now(), user
+    run.approved_by_name = real_name(user)
     run.save()
     return run
 
 
+PAYEE_COLUMNS = ("居民身份证号", "开户银行", "银行账号")
+
+
+def payee_cells(line: AllowanceLine, approved: bool) -> list[str]:
+    """The payee as the sheet shows it: in full as copied at approval, masked (and current) before."""
+    if approved:
+        return [line.payee_id_number, line.payee_bank, line.payee_account]
+    person = line.entry.person
+    return [person.masked_id_number, person.bank_name, person.masked_bank_account]
+
+
 def run_workbook(run: AllowanceRun) -> bytes:
-    """The run as .xlsx for finance: one row per person, months, amount, reasons, totals. The full ID
-    number, which the payment needs, only on an approved run (the payment sheet); masked before."""
+    """The run as .xlsx for finance, A4 landscape: one row per person, the payee's ID number, bank and
+    account, months, amount, reasons, totals, and the 制表/审核/负责人 lines. Payee numbers in full only
+    on an approved run (the payment sheet); masked before."""
     from openpyxl.styles import Font
 
     from .spreadsheets import append_row, new_workbook, workbook_bytes
 
     wb, ws = new_workbook(f"{run.year}年度津贴")
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
     append_row(ws, [f"市中首席技师{run.year}年度区政府津贴发放表（{run.get_state_display()}）"])
     ws["A1"].font = Font(bold=True, size=14)
-    append_row(
-        ws,
-        [
-            "序号",
-            "姓名",
-            "居民身份证号",
-            "工作单位",
-            "证书编号",
-            "批次",
-            "所属年度",
-            "月数",
-            "金额（元）",
-            "类别",
-            "说明",
-        ],
-    )
+    header = [
+        "序号",
+        "姓名",
+        *PAYEE_COLUMNS,
+        "工作单位",
+        "证书编号",
+        "批次",
+        "所属年度",
+        "月数",
+        "金额（元）",
+        "类别",
+        "说明",
+    ]
+    append_row(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     lines = run.lines.select_related("entry__person", "entry__unit", "entry__round").order_by(
@@ -228,7 +273,7 @@ def run_workbook(run: AllowanceRun) -> bytes:
             [
                 n,
                 e.person.name,
-                e.person.id_number if run.approved else e.person.masked_id_number,
+                *payee_cells(line, run.approved),
                 e.unit.name,
                 e.certificate_number,
                 f"{e.round.year}年度",
@@ -241,9 +286,29 @@ def run_workbook(run: AllowanceRun) -> bytes:
         )
         months += line.months
         amount += line.amount
-    append_row(ws, ["合计", "", "", "", "", "", "", months, amount, "", ""])
+    total_row = ["合计"] + [""] * (len(header) - 1)
+    total_row[header.index("月数")], total_row[header.index("金额（元）")] = months, amount
+    append_row(ws, total_row)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGHIJK", (6, 10, 21, 28, 16, 10, 10, 8, 12, 8, 60), strict=True):
+    append_row(ws, [])
+    signed = (run.approved_at and timezone.localtime(run.approved_at).date()) or None
+    append_row(
+        ws,
+        [
+            f"制表：{run.computed_by_name}",
+            "",
+            "",
+            f"审核：{run.approved_by_name}",
+            "",
+            "",
+            "负责人：",
+            "",
+            "",
+            f"日期：{signed:%Y年%m月%d日}" if signed else "日期：",
+        ],
+    )
+    widths = (6, 10, 21, 22, 24, 28, 16, 10, 10, 8, 12, 8, 60)
+    for column, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         ws.column_dimensions[column].width = width
     return workbook_bytes(wb)

@@ -108,16 +108,32 @@ def terms_ending(user) -> list[Entry]:
     )
 
 
-def allowance_due(user) -> str:
+def allowance_due(user) -> list[dict]:
+    """Allowance work for the office (Art 10): last year's run not yet approved, and every run computed
+    and waiting for a second office user, named to the one who may approve it."""
     if not may(user, "compute_allowance"):
-        return ""
+        return []
+    items = []
     last_year = timezone.localdate().year - 1
+    drafts = AllowanceRun.objects.filter(state=AllowanceRun.State.DRAFT).order_by("year")
+    for run in drafts:
+        url = reverse("roster_allowance_run", args=(run.year,))
+        if run.computed_by_id == user.pk or not may(user, "approve_allowance"):
+            text = f"{run.year}年度津贴已计算，待另一名工作人员审核批准"
+        else:
+            text = f"{run.year}年度津贴已由{run.computed_by_name or '办公室'}计算，待您审核批准"
+        items.append({"text": text, "url": url})
     if (
         Entry.objects.filter(announcement_date__year__lt=last_year + 1).exists()
-        and not AllowanceRun.objects.filter(year=last_year, state=AllowanceRun.State.APPROVED).exists()
+        and not AllowanceRun.objects.filter(year=last_year).exists()
     ):
-        return f"{last_year}年度津贴尚未批准发放（第十条：每年集中发放一次）"
-    return ""
+        items.append(
+            {
+                "text": f"{last_year}年度津贴尚未批准发放，请先计算（第十条：每年集中发放一次）",
+                "url": reverse("roster_allowance_runs"),
+            }
+        )
+    return items
 
 
 def deadlines(user) -> list[dict]:

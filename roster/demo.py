@@ -290,6 +290,8 @@ def _person(n: int, name: str, unit: Unit, occupation: str) -> Person:
         defaults={
             "name": name,
             "phone": f"1390632{n:04d}",
+            "bank_name": "演示银行枣庄市中支行",
+            "bank_account": f"62220216050000{n:05d}",
             "occupation": occupation,
             "qualification_level": 4 if n % 3 else 5,
             "qualification_certificate": f"DEMO{n:06d}",

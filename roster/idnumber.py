@@ -70,6 +70,22 @@ def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else "*" * len(value)
 
 
+def mask_account(value: str) -> str:
+    """A bank account shows only its last four digits outside the payment sheet."""
+    value = value or ""
+    return "*" * max(len(value) - 4, 0) + value[-4:] if len(value) > 4 else "*" * len(value)
+
+
+def normalise_account(value: str) -> str:
+    """Bank account numbers are written in groups: the digits alone are kept."""
+    return re.sub(r"[\s-]", "", value or "")
+
+
+def validate_bank_account(value: str) -> None:
+    if value and not re.fullmatch(r"\d{8,32}", normalise_account(value)):
+        raise ValidationError("银行账号应为8至32位数字（可用空格分组）。")
+
+
 def keyed_hash(value: str) -> str:
     """A keyed hash of an ID number (HMAC-SHA256 under settings.PERSONAL_DATA_KEY): the same person is
     recognised after their number has been pseudonymised, and the hash alone gives the number away to

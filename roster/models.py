@@ -159,6 +159,18 @@ class Person(index.Indexed, models.Model):
     )
     # 个人信息保护法: the keyed hash of the ID number, kept when the numbers are pseudonymised
     # (roster/pseudonymise.py), so that a later application by the same person is recognised.
+    # Payee data (SPEC §7): the office keeps it, outside the application lock; finance reads it in full
+    # only on an approved payment sheet, which keeps a copy as it was at approval.
+    bank_name = models.CharField(
+        "开户银行", max_length=60, blank=True, help_text="津贴发放用，由区选拔管理工作办公室登记。"
+    )
+    bank_account = models.CharField(
+        "银行账号",
+        max_length=40,
+        blank=True,
+        validators=[idnumber.validate_bank_account],
+        help_text="津贴发放用，由区选拔管理工作办公室登记；除已批准的津贴发放表外，只显示末四位。",
+    )
     id_key = models.CharField("身份证号密钥散列", max_length=64, db_index=True, editable=False, blank=True)
     pseudonymised_on = models.DateField("个人信息去标识化日期", null=True, blank=True, editable=False)
 
@@ -182,6 +194,8 @@ class Person(index.Indexed, models.Model):
         ),
         FieldRowPanel([FieldPanel("is_frontline"), FieldPanel("is_freelancer")]),
         FieldPanel("photo"),
+        # Left out of the form for whoever may not keep payee data (roster.admin_forms).
+        FieldRowPanel([FieldPanel("bank_name"), FieldPanel("bank_account")], heading="津贴收款账户"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("unit_id")]
 
@@ -201,10 +215,15 @@ class Person(index.Indexed, models.Model):
     def masked_phone(self) -> str:
         return idnumber.mask_phone(self.phone)
 
+    @property
+    def masked_bank_account(self) -> str:
+        return idnumber.mask_account(self.bank_account)
+
     def clean(self):
         super().clean()
         # The field validator reports a bad ID number; here it is only normalised (x → X).
         self.id_number = idnumber.normalise(self.id_number)
+        self.bank_account = idnumber.normalise_account(self.bank_account)
         if self.qualification_date and self.qualification_date > timezone.localdate():
             raise ValidationError({"qualification_date": "职业资格取得日期不能晚于今天。"})
         born = idnumber.birth_date_of(self.id_number) if idnumber.is_valid(self.id_number) else None
@@ -865,6 +884,9 @@ class AllowanceRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Names as signed on the sheet (制表 / 审核), kept as they were: an account renamed later changes nothing.
+    computed_by_name = models.CharField("制表人", max_length=60, blank=True)
+    approved_by_name = models.CharField("审核人", max_length=60, blank=True)
 
     class Meta:
         verbose_name = "津贴发放"
@@ -893,6 +915,10 @@ class AllowanceLine(models.Model):
     amount = models.IntegerField("金额（元）")
     is_correction = models.BooleanField("更正", default=False)
     note = models.CharField("说明（停发原因等）", max_length=300, blank=True)
+    # The payee as at approval (SPEC §7): the approved sheet never changes with later corrections.
+    payee_id_number = models.CharField("收款人身份证号", max_length=18, blank=True)
+    payee_bank = models.CharField("开户银行", max_length=60, blank=True)
+    payee_account = models.CharField("银行账号", max_length=40, blank=True)
 
     class Meta:
         verbose_name = "津贴明细"

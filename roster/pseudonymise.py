@@ -57,6 +57,8 @@ def pseudonymise(person: Person, today: datetime.date | None = None) -> None:
         id_key=key,
         id_number=f"已去标识{key[:12]}",
         phone="",
+        bank_name="",
+        bank_account="",
         birth_date=person.birth_date.replace(month=1, day=1),
         pseudonymised_on=today or timezone.localdate(),
     )

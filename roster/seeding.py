@@ -35,6 +35,8 @@ def numbered_person(n: int, unit, *, name: str, born: datetime.date, certificate
         gender=idnumber.gender_of(id_number),
         birth_date=born,
         phone=f"139{n:08d}",
+        bank_name="中国工商银行枣庄市中支行",
+        bank_account=f"6222021605{n:09d}",
         qualification_certificate=certificate,
         employer=unit.name,
         unit=unit,

@@ -82,6 +82,8 @@ class PersonInspectView(ReadableInspect):
         value = super().get_field_display_value(field_name, field)
         if field_name in PERSONAL_NUMBERS and not may(self.request.user, "see_personal_numbers", self.object):
             return PERSONAL_NUMBERS[field_name](getattr(self.object, field_name) or "")
+        if field_name == "bank_account" and value != "—" and not may(self.request.user, "keep_payee_data"):
+            return self.object.masked_bank_account
         return value
 
     def get_context_data(self, **kwargs):

@@ -88,6 +88,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     is_freelancer = False
     employer = factory.LazyAttribute(lambda o: o.unit.name)
     unit = factory.SubFactory(UnitFactory)
+    bank_name = "中国工商银行枣庄市中支行"
+    bank_account = factory.Sequence(lambda n: f"6222021605{n:09d}")
 
 
 class RoundFactory(factory.django.DjangoModelFactory):

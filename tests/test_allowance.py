@@ -257,7 +257,8 @@ def test_run_workbook_has_a_row_per_line_and_a_totals_row(two_entries, office):
     header_index = next(i for i, row in enumerate(rows) if "金额（元）" in row)
     header = rows[header_index]
     months_col, amount_col = header.index("月数"), header.index("金额（元）")
-    body, totals = rows[header_index + 1 : -1], rows[-1]
+    totals_index = next(i for i, row in enumerate(rows) if row[0] == "合计")
+    body, totals = rows[header_index + 1 : totals_index], rows[totals_index]
     assert len(body) == run.lines.count() == 3
     for row in body:
         assert row[amount_col] == RATE * row[months_col]

@@ -688,6 +688,8 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "approve_allowance": office,
         "download_allowance": role in (OFFICE, FINANCE),
         "see_unapproved_allowance": role == OFFICE,
+        # SPEC §2: the payee's bank account is an office-kept record.
+        "keep_payee_data": office,
     }
     if role == SUPER:  # a superuser holds every power but an expert's own scoring and 回避
         return {power: power not in ("score", "declare_recusal") for power in table}

@@ -19,6 +19,7 @@ from roster.models import AllowanceRun, Entry, Person
 from roster.spreadsheets import csv_text
 from tests import clock
 from tests.factories import EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
+from tests.forms import form_data
 from workflow import roles
 from workflow.states import Status
 
@@ -360,32 +361,6 @@ def test_log_lines_name_the_client_not_the_proxy(client, office, settings):
 
 
 # --- 2. Who the candidate is never changes after unit publicity has started --------------------------------
-
-
-def form_data(client, url: str) -> dict:
-    """What the edit form at `url` would submit unchanged (inputs, selects, textareas of its main form)."""
-    page = BeautifulSoup(client.get(url).content, "html.parser")
-    # The edit form: the POST form with the most fields (not the header's search or the logout form).
-    form = max(
-        (f for f in page.find_all("form") if f.find(attrs={"name": "csrfmiddlewaretoken"})),
-        key=lambda f: len(f.find_all(["input", "select", "textarea"])),
-    )
-    data: dict[str, list[str]] = {}
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or field.has_attr("disabled") or name == "csrfmiddlewaretoken":
-            continue
-        if field.name == "select":
-            chosen = [o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")]
-            data.setdefault(name, []).extend(chosen)
-        elif field.name == "textarea":
-            data.setdefault(name, []).append(field.text)
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data.setdefault(name, []).append(field.get("value", "on"))
-        elif field.get("type") not in ("submit", "button", "file"):
-            data.setdefault(name, []).append(field.get("value", ""))
-    return data
 
 
 @pytest.fixture
@@ -825,6 +800,7 @@ def test_numbers_of_persons_long_ended_are_pseudonymised_and_a_new_application_i
     assert "个人信息去标识化 1 人" in out.getvalue()
     person = Person.objects.get(pk=old.person.pk)
     assert person.id_number != real_id and real_id not in person.id_number and person.phone == ""
+    assert person.bank_name == person.bank_account == ""
     assert person.pseudonymised_on == clock.NOW.date() and person.id_key == key
     assert (person.birth_date.month, person.birth_date.day) == (1, 1)
     for other in (recent.person, running.person):

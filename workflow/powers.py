@@ -90,6 +90,8 @@ POWERS: dict[str, Power] = {
     "approve_allowance": Power("批准津贴发放", (Grant((OFFICE,)),)),
     "download_allowance": Power("下载津贴发放表", (Grant((OFFICE, FINANCE)),)),
     # Finance pays only what a second office user approved: runs still being computed stay in the office.
+    # The payee's bank and account: entered and read in full by the office only (SPEC §2, §7).
+    "keep_payee_data": Power("登记和查看津贴收款账户", (Grant((OFFICE,)),)),
     "see_unapproved_allowance": Power("查看未批准的津贴发放", (Grant((OFFICE,)),)),
 }
 

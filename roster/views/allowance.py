@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from roster import allowance
+from roster import allowance, idnumber
 from roster.audit import PersonalDataAccess, record_access
 from roster.models import AllowanceRun
 from workflow.powers import may
@@ -48,13 +48,21 @@ def allowance_runs(request):
 def allowance_run_detail(request, year):
     _allowance_access(request.user, "view_allowance")
     run = get_object_or_404(_runs(request.user), year=year)
-    lines = run.lines.select_related("entry__person", "entry__unit", "entry__round")
+    lines = list(run.lines.select_related("entry__person", "entry__unit", "entry__round"))
+    for line in lines:
+        # On screen the account shows its last four digits only; the full numbers are on the sheet.
+        line.shown_account = (
+            idnumber.mask_account(line.payee_account) if run.approved else line.entry.person.masked_bank_account
+        )
+        line.shown_bank = line.payee_bank if run.approved else line.entry.person.bank_name
     return TemplateResponse(
         request,
         "roster/admin/allowance_run.html",
         {
             "run": run,
             "lines": lines,
+            "missing_payee": [] if run.approved else allowance.missing_payee_data(run),
+            "can_keep_payee": may(request.user, "keep_payee_data"),
             "total": run.total(),
             "can_compute": not run.approved and may(request.user, "compute_allowance"),
             "can_approve": not run.approved and may(request.user, "approve_allowance"),
