@@ -512,3 +512,17 @@ def test_the_round_overview_shows_stage_deadlines_quota_and_counts_that_open_the
     assert reverse("roster_batch", args=("pass_qualification",)) + f"?round={round_.pk}" in html
     filtered = client.get(f"{LIST}?round={round_.pk}&status=submitted").content.decode()
     assert entry.person.name in filtered
+
+
+def test_the_round_overview_leads_the_office_to_a_notice_still_in_draft(client, demo_site, office):
+    publicity = demo_site["publicity"]
+    type(publicity).objects.filter(pk=publicity.pk).update(live=False, first_published_at=None)
+    url = reverse("roster_round_overview", args=(publicity.round_id,))
+    edit = reverse("wagtailadmin_pages:edit", args=(publicity.pk,))
+    client.force_login(office)
+    html = client.get(url).content.decode()
+    assert f"{publicity.title}（草稿，尚未发布）" in html and edit in html
+    assert demo_site["call"].url in html  # the live call opens on the site
+    client.force_login(UserFactory(role=roles.LEADING_GROUP))
+    html = client.get(url).content.decode()
+    assert "草稿，尚未发布" in html and edit not in html  # the leading group does not edit pages

@@ -64,10 +64,21 @@ def round_overview(request, pk):
         if counts.get(value)
     ]
     taken = round_.entries.filter(status__in=QUOTA_STATES).count()
+    # Drafts too, so the office reaches a 公示 it has to publish; each with its editor where the user may edit.
     notices = [
-        *(("申报通知", p) for p in round_.call_pages.live().order_by("first_published_at")),
-        *(("公示", p) for p in round_.publicity_pages.live().order_by("first_published_at")),
-        *(("结果公布", p) for p in round_.results_pages.live().order_by("first_published_at")),
+        {
+            "kind": kind,
+            "page": page,
+            "edit_url": reverse("wagtailadmin_pages:edit", args=(page.pk,))
+            if page.permissions_for_user(request.user).can_edit()
+            else "",
+        }
+        for kind, pages in (
+            ("申报通知", round_.call_pages),
+            ("公示", round_.publicity_pages),
+            ("结果公布", round_.results_pages),
+        )
+        for page in pages.order_by("path")
     ]
     return TemplateResponse(
         request,

@@ -41,7 +41,7 @@ def take_move(page, label: str, fields: dict | None = None) -> None:
     page.wait_for_load_state()
 
 
-def test_citizen_reads_the_policy_and_objects_in_the_live_publicity(portal, page):
+def test_citizen_reads_the_policy_objects_in_the_live_publicity_and_reads_the_reply(portal, page, new_context):
     candidate = portal["candidate"]
     page.goto("/")
     page.get_by_role("main").get_by_role("link", name=re.compile("市中首席技师选拔管理办法")).first.click()
@@ -74,6 +74,42 @@ def test_citizen_reads_the_policy_and_objects_in_the_live_publicity(portal, page
     objection = Objection.objects.get(entry=candidate)
     expect(page.get_by_role("status")).to_contain_text("受理编号")
     expect(page.get_by_role("status")).to_contain_text(objection.reference)
+    code = page.get_by_role("status").locator("strong").nth(1).inner_text()
+    # A reload files nothing twice (the form redirected after the post).
+    page.reload()
+    assert Objection.objects.filter(entry=candidate).count() == 1
+
+    def look_up():
+        page.get_by_role("status").get_by_role("link", name="异议处理查询").or_(
+            page.get_by_role("contentinfo").get_by_role("link", name="异议处理查询")
+        ).first.click()
+        page.get_by_label("受理编号").fill(objection.reference)
+        page.get_by_label("查询码").fill(code)
+        page.get_by_role("button", name="查询").click()
+        return page.locator("table.meta-table")
+
+    expect(look_up()).to_contain_text("正在调查核实")
+
+    # The office reads who objected, records the investigation and replies.
+    office = login(new_context(), UserFactory(role=roles.OFFICE))
+    office.get_by_role("link", name=objection.reference).click()
+    expect(office.locator("section[aria-labelledby=objection-h]")).to_contain_text("王某某")
+    expect(office.locator("section[aria-labelledby=objection-h]")).to_contain_text("0632-1234567")
+    office.get_by_label("调查核实情况").fill("经向发证机关核实，获奖证书真实有效。")
+    office.get_by_role("button", name="保存调查核实情况").click()
+    office.wait_for_load_state()
+    decision = office.locator("section[aria-labelledby=decision-h]")
+    decision.get_by_label("结论：", exact=True).select_option("dismissed")
+    decision.get_by_label("核实结论（内部）").fill("获奖情况属实，异议不成立。")
+    decision.get_by_label("处理结果（答复反映人）").fill("经核实，该人选所报获奖情况属实，异议不成立。感谢您的监督。")
+    decision.get_by_role("button", name="办结").click()
+    office.wait_for_load_state()
+    expect(office.get_by_text("已办结")).to_be_visible()
+
+    # The objector reads the reply with the reference and the code.
+    result = look_up()
+    expect(result).to_contain_text("已办结")
+    expect(result).to_contain_text("异议不成立。感谢您的监督")
 
 
 def test_certificate_is_verified_on_the_public_page(portal, page):
