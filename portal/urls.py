@@ -22,6 +22,7 @@ urlpatterns = [
     path("site-map/", home_views.site_map, name="site_map"),
     path("privacy/", home_views.privacy, name="privacy"),
     path("objection-status/", home_views.objection_lookup, name="objection_lookup"),
+    path("forms/application-<int:year>.docx", home_views.blank_application_form, name="blank_application_form"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("feed/", NoticeFeed(), name="notice_feed"),
     path("favicon.ico", home_views.favicon),

@@ -35,60 +35,81 @@ def employer_text(person) -> str:
     return person.employer
 
 
+# The form's labels, in order: the filled form and the blank one of a call share them.
+ROW_LABELS = [
+    ("姓名", "性别"),
+    ("出生日期", "申报时年龄"),
+    ("居民身份证号", "联系电话"),
+    ("工作单位", "推荐单位"),
+    ("职业（工种）", "职业资格等级"),
+    ("职业资格证书编号", "取得日期"),
+    ("现从事岗位", "从事本职业年限"),
+]
+SECTION_LABELS = [
+    "主要技能专长",
+    "获奖称号与津贴",
+    "职业技能竞赛名次",
+    "主要技术成果",
+    "传技带徒",
+    "主要业绩",
+    "推荐单位评议意见",
+]
+SIGNATURES = [
+    "推荐单位（盖章）：                     负责人签字：              年    月    日",
+    "区选拔管理工作办公室审核意见（盖章）：                                  年    月    日",
+]
+CONSENT = "本人已阅读上述告知，同意按上述方式处理本人个人信息。申报人签字：              年    月    日"
+
+
+def _form(year: int, values: list[tuple], sections: list[str], deeds: list[str], photo, blank=False) -> dict:
+    return {
+        "blank": blank,
+        "title": f"市中首席技师申报表（{year}年度）",
+        "rows": [(a, va, b, vb) for (a, b), (va, vb) in zip(ROW_LABELS, values, strict=True)],
+        "sections": list(zip(SECTION_LABELS, sections, strict=True)),
+        "signatures": SIGNATURES,
+        # PIPL Art 17: the applicant reads how the data are processed before signing.
+        "privacy": privacy.notice("application", privacy.default_contact()),
+        "consent": CONSENT,
+        "deeds": deeds,
+        "photo": photo,
+    }
+
+
 def application(entry, show_numbers: bool) -> dict:
     """The 申报表's content, read by the .docx and by the page staff read in the browser (one declaration).
     The numbers are masked unless this reader may see them."""
     person, unit = entry.person, entry.unit
-    id_number = person.id_number if show_numbers else person.masked_id_number
-    phone = person.phone if show_numbers else person.masked_phone
-    return {
-        "title": f"市中首席技师申报表（{entry.round.year}年度）",
-        "rows": [
-            ("姓名", person.name, "性别", person.gender),
-            (
-                "出生日期",
-                f"{person.birth_date:%Y年%m月%d日}" if show_numbers else "（不显示）",
-                "申报时年龄",
-                f"{entry.age_on_call_date}周岁",
-            ),
-            ("居民身份证号", id_number, "联系电话", phone),
-            ("工作单位", employer_text(person), "推荐单位", unit.name),
-            ("职业（工种）", person.occupation, "职业资格等级", person.get_qualification_level_display()),
-            (
-                "职业资格证书编号",
-                person.qualification_certificate,
-                "取得日期",
-                f"{person.qualification_date:%Y年%m月%d日}",
-            ),
-            (
-                "现从事岗位",
-                entry.post,
-                "从事本职业年限",
-                f"{entry.years_in_occupation}年" if entry.years_in_occupation else "",
-            ),
-        ],
-        "sections": [
-            ("主要技能专长", entry.specialty),
-            ("获奖称号与津贴", "；".join(f"{h.title}（{h.awarded_on:%Y-%m}）" for h in entry.honours.all())),
-            (
-                "职业技能竞赛名次",
-                "；".join(f"{c.name}第{c.rank}名（{c.held_on:%Y-%m}）" for c in entry.competition_results.all()),
-            ),
-            ("主要技术成果", "；".join(f"{i.title}（{i.kind}）" for i in entry.inventions.all())),
-            ("传技带徒", "；".join(f"{a.name}：{a.achievement}" for a in entry.apprentices.all())),
-            ("主要业绩", entry.achievements),
-            ("推荐单位评议意见", entry.unit_opinion),
-        ],
-        "signatures": [
-            "推荐单位（盖章）：                     负责人签字：              年    月    日",
-            "区选拔管理工作办公室审核意见（盖章）：                                  年    月    日",
-        ],
-        # PIPL Art 17: the applicant reads how the data are processed before signing.
-        "privacy": privacy.notice("application", privacy.default_contact()),
-        "consent": "本人已阅读上述告知，同意按上述方式处理本人个人信息。申报人签字：              年    月    日",
-        "deeds": (entry.deeds or "").splitlines(),
-        "photo": person.photo,
-    }
+    values = [
+        (person.name, person.gender),
+        (
+            f"{person.birth_date:%Y年%m月%d日}" if show_numbers else "（不显示）",
+            f"{entry.age_on_call_date}周岁",
+        ),
+        (
+            person.id_number if show_numbers else person.masked_id_number,
+            person.phone if show_numbers else person.masked_phone,
+        ),
+        (employer_text(person), unit.name),
+        (person.occupation, person.get_qualification_level_display()),
+        (person.qualification_certificate, f"{person.qualification_date:%Y年%m月%d日}"),
+        (entry.post, f"{entry.years_in_occupation}年" if entry.years_in_occupation else ""),
+    ]
+    sections = [
+        entry.specialty,
+        "；".join(f"{h.title}（{h.awarded_on:%Y-%m}）" for h in entry.honours.all()),
+        "；".join(f"{c.name}第{c.rank}名（{c.held_on:%Y-%m}）" for c in entry.competition_results.all()),
+        "；".join(f"{i.title}（{i.kind}）" for i in entry.inventions.all()),
+        "；".join(f"{a.name}：{a.achievement}" for a in entry.apprentices.all()),
+        entry.achievements,
+        entry.unit_opinion,
+    ]
+    return _form(entry.round.year, values, sections, (entry.deeds or "").splitlines(), person.photo)
+
+
+def blank_application(year: int) -> dict:
+    """The form a call offers for download, to be filled by hand: the same labels, empty."""
+    return _form(year, [("", "")] * len(ROW_LABELS), [""] * len(SECTION_LABELS), [], None, blank=True)
 
 
 def _a4(doc, margin_mm=25) -> None:
@@ -113,7 +134,15 @@ def _photo_cell(cell, photo) -> None:
 
 
 def application_form(entry) -> bytes:
-    data = application(entry, show_numbers=True)
+    return application_docx(application(entry, show_numbers=True))
+
+
+def blank_application_form(year: int) -> bytes:
+    return application_docx(blank_application(year))
+
+
+def application_docx(data: dict) -> bytes:
+    """A4, with the photo box; a blank form leaves room to write in each section."""
     doc = Document()
     _chinese_font(doc)
     _a4(doc)
@@ -135,7 +164,11 @@ def application_form(entry) -> bytes:
         table.cell(r, 3).text = str(data["rows"][r][3] or "")
     for heading, text in data["sections"]:
         doc.add_paragraph().add_run(f"{heading}：").bold = True
-        doc.add_paragraph(text or "无")
+        if data["blank"]:
+            for _ in range(4):
+                doc.add_paragraph("")
+        else:
+            doc.add_paragraph(text or "无")
     doc.add_paragraph("")
     for line in data["signatures"]:
         doc.add_paragraph(line)

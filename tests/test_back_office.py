@@ -526,3 +526,25 @@ def test_the_round_overview_leads_the_office_to_a_notice_still_in_draft(client, 
     client.force_login(UserFactory(role=roles.LEADING_GROUP))
     html = client.get(url).content.decode()
     assert "草稿，尚未发布" in html and edit not in html  # the leading group does not edit pages
+
+
+def test_a_live_call_offers_the_blank_application_form_the_portal_generates(client, demo_site):
+    from django.core.cache import cache
+
+    call = demo_site["call"]
+    type(call).objects.filter(pk=call.pk).update(application_form=None)  # nobody uploaded one
+    cache.clear()
+    html = client.get(call.url).content.decode()
+    url = reverse("blank_application_form", args=(call.round.year,))
+    assert f'href="{url}"' in html
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == paper.DOCX
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
+    assert doc.paragraphs[0].text == f"市中首席技师申报表（{call.round.year}年度）"
+    assert {"姓名", "居民身份证号", "推荐单位", "照片\n（一寸）"} <= cells
+    assert "个人信息处理告知" in text and "申报人签字" in text
+    assert round(doc.sections[0].page_width.mm) == 210 and round(doc.sections[0].page_height.mm) == 297
+    # No call, no form: a year without a live call answers 404.
+    assert client.get(reverse("blank_application_form", args=(1999,))).status_code == 404

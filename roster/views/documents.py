@@ -61,7 +61,7 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _docx(content: bytes, filename: str) -> HttpResponse:
+def docx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=paper.DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
@@ -154,7 +154,7 @@ def application_form_download(request, pk):
     if not may(request.user, "print_application_form", entry):
         raise PermissionDenied
     _downloaded(request, f"申报表：{entry}", entry.person)
-    return _docx(paper.application_form(entry), f"申报表-{entry.person.name}-{entry.round.year}.docx")
+    return docx_response(paper.application_form(entry), f"申报表-{entry.person.name}-{entry.round.year}.docx")
 
 
 def certificate_download(request, pk):
@@ -162,4 +162,4 @@ def certificate_download(request, pk):
     if not may(request.user, "print_certificate", entry):
         raise PermissionDenied
     _downloaded(request, f"证书：{entry}（{entry.certificate_number}）", entry.person)
-    return _docx(paper.certificate(entry), f"证书-{entry.certificate_number}.docx")
+    return docx_response(paper.certificate(entry), f"证书-{entry.certificate_number}.docx")
