@@ -65,11 +65,15 @@ ROLE_SHOTS = {
         ("admin-leader-dashboard", "/admin/"),
         ("admin-leader-batch", "/admin/roster/batch/submit_to_government/"),
     ],
-    "finance": [("admin-finance-allowance", "/admin/roster/allowance/")],
+    "finance": [
+        ("admin-finance-allowance", "/admin/roster/allowance/"),
+        ("admin-finance-sheet", "/admin/roster/allowance/{year}/"),
+    ],
     "editor": [("admin-editor-pages", "/admin/pages/")],
 }
 IDS = (
-    "from roster.models import Entry, Round\n"
+    "from roster.models import AllowanceRun, Entry, Round\n"
+    "print('year=%s' % AllowanceRun.objects.filter(state='approved').order_by('-year').first().year)\n"
     f"print('entry=%s' % Entry.objects.get(person__name={ADMIN_ENTRY_PERSON!r}).pk)\n"
     "print('round=%s' % Round.objects.order_by('-year').first().pk)\n"
     "e = Entry.objects.filter(status='qualified', round__experts__username='expert').first()\n"
