@@ -1,12 +1,9 @@
 """The demo site: home, the policy, a 2024 round's notices; every notice marked 演示数据."""
 
 import datetime
-import io
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
 from .listings import publish_as_of
@@ -29,39 +26,6 @@ OFFICE_EMAIL = "shouxi-demo@example.cn"
 def today_midnight():
     """Today at 00:00 local time: the demo district notice counts today as its first day (SPEC §3)."""
     return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(0, 0)))
-
-
-def application_form_bytes() -> bytes:
-    """A blank 申报表 (Art 9(2) item 1) as .docx."""
-    from docx import Document as DocxDocument
-
-    doc = DocxDocument()
-    doc.add_heading("市中首席技师申报表", level=1)
-    table = doc.add_table(rows=0, cols=4)
-    table.style = "Table Grid"
-    rows = [
-        ("姓名", "", "性别", ""),
-        ("出生年月", "", "身份证号", ""),
-        ("工作单位", "", "职业（工种）", ""),
-        ("职业资格等级", "", "证书编号", ""),
-        ("是否一线岗位", "", "联系电话", ""),
-    ]
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
-    for heading in (
-        "主要获奖情况",
-        "主要技术成果",
-        "传技带徒情况",
-        "推荐单位意见（盖章）",
-        "区选拔管理工作办公室审核意见",
-    ):
-        doc.add_paragraph(heading + "：")
-        doc.add_paragraph("\n\n")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
 
 
 def ensure_home() -> HomePage:
@@ -120,16 +84,6 @@ def publish_notice(parent: Page, page) -> Page:
     return publish_as_of(parent, page, today_midnight(), entries)
 
 
-def application_form_document():
-    Document = get_document_model()
-    doc = Document.objects.filter(title="市中首席技师申报表（演示）").first()
-    if doc is None:
-        doc = Document(title="市中首席技师申报表（演示）")
-        doc.file.save("shouxi-shenbaobiao.docx", ContentFile(application_form_bytes()), save=False)
-        doc.save()
-    return doc
-
-
 def policy_title(rules) -> str:
     """The title of the measures a rule set implements, as their policy page gives it."""
     page = PolicyPage.objects.filter(document_number=rules.document_number).first()
@@ -149,7 +103,6 @@ def call_page(round_) -> CallNoticePage:
         f"{rules.term_years}年，管理期间每人每月享受区政府津贴{rules.allowance_per_month}元。"
         f"申报截止日期为{round_.application_deadline.year}年{round_.application_deadline.month}月"
         f"{round_.application_deadline.day}日。</p>",
-        application_form=application_form_document(),
     )
 
 
