@@ -179,7 +179,6 @@ def months_for_year_possible(entry: Entry, for_year: int) -> int:
     return (last[0] - first[0]) * 12 + last[1] - first[1] + 1
 
 
-@transaction.atomic
 def missing_payee_data(run: AllowanceRun) -> list:
     """The persons a run pays who have no bank or account on record: the sheet could not pay them."""
     people = {
@@ -190,6 +189,7 @@ def missing_payee_data(run: AllowanceRun) -> list:
     return sorted(people, key=lambda person: person.name)
 
 
+@transaction.atomic
 def approve_run(run: AllowanceRun, user) -> AllowanceRun:
     """Approval by a second office user; the payee data and the names are copied into the run as they
     are now, and the run never changes again."""
