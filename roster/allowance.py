@@ -179,12 +179,15 @@ def months_for_year_possible(entry: Entry, for_year: int) -> int:
     return (last[0] - first[0]) * 12 + last[1] - first[1] + 1
 
 
-def missing_payee_data(run: AllowanceRun) -> list:
-    """The persons a run pays who have no bank or account on record: the sheet could not pay them."""
+def missing_payee_data(run: AllowanceRun, lines=None) -> list:
+    """The persons a run pays who have no bank or account on record: the sheet could not pay them.
+    `lines`, when the caller has already loaded them with their persons, saves a second query."""
+    if lines is None:
+        lines = run.lines.select_related("entry__person")
     people = {
         line.entry.person
-        for line in run.lines.filter(amount__gt=0).select_related("entry__person")
-        if not (line.entry.person.bank_name and line.entry.person.bank_account)
+        for line in lines
+        if line.amount > 0 and not (line.entry.person.bank_name and line.entry.person.bank_account)
     }
     return sorted(people, key=lambda person: person.name)
 

@@ -403,7 +403,9 @@ def _allowance_runs(rounds: list[DemoRound], now: datetime.datetime, helpers) ->
     first = min((r.plan.announcement.year for r in rounds if r.reached("certify")), default=None)
     if first is None:
         return
-    for year in range(first, now.year):
+    # The months of the year of announcement are paid in the next year's run (Art 10), so the first run
+    # with lines is that of the year after.
+    for year in range(first + 1, now.year):
         if AllowanceRun.objects.filter(year=year).exists():
             continue
         run = approve_run(compute_run(year, helpers[roles.OFFICE]), helpers["second_office"])

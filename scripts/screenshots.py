@@ -35,6 +35,8 @@ PUBLIC = [
     ("objection", "/notices/publicity-2024/objection/", VIEWPORT),
     ("results", "/notices/results-2024/", VIEWPORT),
     ("roster", "/chief-technicians/", VIEWPORT),
+    ("profile", "/chief-technicians/{profile}/", VIEWPORT),
+    ("profile-phone", "/chief-technicians/{profile}/", PHONE),
     ("verify", "/chief-technicians/verify/?number=SZSX-2024-001", VIEWPORT),
     ("search", "/search/?q=津贴", VIEWPORT),
     ("home-phone", "/", PHONE),
@@ -76,6 +78,7 @@ IDS = (
     "print('year=%s' % AllowanceRun.objects.filter(state='approved').order_by('-year').first().year)\n"
     f"print('entry=%s' % Entry.objects.get(person__name={ADMIN_ENTRY_PERSON!r}).pk)\n"
     "print('round=%s' % Round.objects.order_by('-year').first().pk)\n"
+    "print('profile=%s' % Entry.objects.get(certificate_number='SZSX-2024-001').pk)\n"
     "e = Entry.objects.filter(status='qualified', round__experts__username='expert').first()\n"
     "print('scoring=%s' % (e.pk if e else None))"
 )
@@ -179,7 +182,7 @@ def main() -> int:
                 for name, path, viewport in PUBLIC:
                     context = browser.new_context(base_url=base, viewport=viewport, locale="zh-CN")
                     page = context.new_page()
-                    page.goto(path)
+                    page.goto(path.format(**ids))
                     page.screenshot(path=str(out / f"{name}.png"), full_page=False)
                     shrink(out / f"{name}.png")
                     context.close()

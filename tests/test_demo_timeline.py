@@ -92,9 +92,11 @@ def test_demo_loaded_on_a_day_is_coherent_with_it(day):
             if round_.year + 1 < day.year or (round_.year + 1 == day.year and day.month > 1):
                 assert ResultsNoticePage.objects.live().filter(round=round_).exists(), round_.year
                 assert not round_.entries.filter(status__in=SELECTION_STATES).exists(), round_.year
-        # Allowance runs of every past year since the first certification, approved.
-        approved = set(AllowanceRun.objects.filter(state=AllowanceRun.State.APPROVED).values_list("year", flat=True))
-        assert approved == set(range(2023, day.year))
+        # Allowance runs of every past year after the first certification (its months are paid the year
+        # after, Art 10), approved, and each with someone to pay.
+        runs = AllowanceRun.objects.filter(state=AllowanceRun.State.APPROVED)
+        assert set(runs.values_list("year", flat=True)) == set(range(2024, day.year))
+        assert all(run.lines.filter(amount__gt=0).exists() for run in runs)
         # Years the package does not know are counted on calendars marked 演示（非官方）.
         for year in range(2027, day.year + 2):
             if not workdays.package_knows(year):

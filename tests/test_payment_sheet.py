@@ -7,6 +7,8 @@ import io
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -154,3 +156,20 @@ def test_a_bad_account_number_is_refused_in_chinese(staff):
     person.bank_account = "6222 0216 0500 0000 123"
     person.full_clean()
     assert person.bank_account == "6222021605000000123"
+
+
+def test_the_run_page_reads_its_lines_once(paid, staff, client):
+    """The table and the list of payees without an account come from the same load of the lines."""
+    client.force_login(staff["maker"])
+    client.post(reverse("roster_allowance_compute"), {"year": 2023})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("roster_allowance_run", args=(2023,)))
+    assert response.status_code == 200
+    line_loads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().startswith("SELECT")
+        and 'FROM "roster_allowanceline"' in q["sql"]
+        and "SUM(" not in q["sql"]
+    ]
+    assert len(line_loads) == 1, line_loads

@@ -61,7 +61,7 @@ def allowance_run_detail(request, year):
         {
             "run": run,
             "lines": lines,
-            "missing_payee": [] if run.approved else allowance.missing_payee_data(run),
+            "missing_payee": [] if run.approved else allowance.missing_payee_data(run, lines),
             "can_keep_payee": may(request.user, "keep_payee_data"),
             "total": run.total(),
             "can_compute": not run.approved and may(request.user, "compute_allowance"),

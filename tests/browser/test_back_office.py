@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
+from tests.browser.steps import status_badge
 from tests.factories import EntryFactory, UserFactory
 from workflow import roles
 from workflow.states import Status
@@ -23,7 +24,7 @@ def test_office_goes_from_its_queue_to_the_entry_and_confirms_a_move_that_ends_t
     # Dashboard → the queue of entries waiting in 已上报 → the entry, by its name.
     page.get_by_role("link", name="已上报").first.click()
     page.get_by_role("link", name=entry.person.name, exact=True).click()
-    expect(page.locator("#summary-h .roster-badge")).to_have_text("已上报")
+    expect(status_badge(page)).to_have_text("已上报")
 
     # The reviewer's material comes first, the positive step before the ones that end the case.
     buttons = page.locator("section[aria-labelledby=moves-h] form button[type=submit]").all_inner_texts()
@@ -43,7 +44,7 @@ def test_office_goes_from_its_queue_to_the_entry_and_confirms_a_move_that_ends_t
     move.get_by_role("button", name="材料弄虚作假，取消申报资格").click()
     dialog.get_by_role("button", name="确认材料弄虚作假，取消申报资格").click()
     page.wait_for_load_state()
-    expect(page.locator("#summary-h .roster-badge")).to_have_text("取消申报资格")
+    expect(status_badge(page)).to_have_text("取消申报资格")
     expect(page.get_by_text("的申报已办理“材料弄虚作假，取消申报资格”")).to_be_visible()
     entry.refresh_from_db()
     assert entry.status == S.DISQUALIFIED

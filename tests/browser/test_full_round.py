@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from roster.models import AllowanceRun, Entry
 from tests.browser.conftest import login
+from tests.browser.steps import record_inspection, status_badge, take_move
 from tests.factories import EntryFactory, PersonFactory, UnitFactory, UserFactory
 from workflow import roles
 from workflow.states import Status
@@ -35,30 +36,11 @@ def clock():
         yield traveller
 
 
-def badge(page):
-    return page.locator("#summary-h .roster-badge")
-
-
 def open_from_queue(page, queue: str, name: str) -> None:
     """From the dashboard's 待我办理: the queue, then the entry by the person's name."""
     page.locator("section.roster-section").get_by_role("link", name=queue, exact=True).first.click()
     page.get_by_role("link", name=name, exact=True).first.click()
     expect(page.locator("#summary-h")).to_contain_text(name)
-
-
-def take(page, label: str, fields: dict | None = None, confirm: bool = False) -> None:
-    move = page.locator(".roster-move").filter(has=page.get_by_role("button", name=label, exact=True))
-    for field_label, value in (fields or {}).items():
-        control = move.get_by_label(field_label)
-        if control.evaluate("el => el.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
-    move.get_by_role("button", name=label, exact=True).click()
-    if confirm:
-        page.locator("dialog#roster-confirm").get_by_role("button", name=f"确认{label}").click()
-    page.wait_for_load_state()
-    expect(page.get_by_text(f"的申报已办理“{label}”")).to_be_visible()
 
 
 def open_sidebar(page) -> None:
@@ -113,15 +95,15 @@ def test_a_round_from_call_to_revocation_through_each_roles_screens(clock, demo_
     # 1. The unit starts its 公示 (Art 9(2)).
     page = sign_in("recommender")
     open_from_queue(page, "草稿", name)
-    take(page, "开始单位公示")
-    expect(badge(page)).to_have_text("单位公示中")
+    take_move(page, "开始单位公示")
+    expect(status_badge(page)).to_have_text("单位公示中")
 
     # 2. Five working days later the unit reports the candidate to the office.
     clock.move_to(at(2024, 11, 4))
     page = sign_in("recommender")
     open_from_queue(page, "单位公示中", name)
-    take(page, "上报区选拔管理工作办公室")
-    expect(badge(page)).to_have_text("已上报")
+    take_move(page, "上报区选拔管理工作办公室")
+    expect(status_badge(page)).to_have_text("已上报")
 
     # 3. After the deadline the office passes qualification for the list in one batch and assigns the expert.
     clock.move_to(at(2024, 12, 2))
@@ -153,7 +135,7 @@ def test_a_round_from_call_to_revocation_through_each_roles_screens(clock, demo_
     # 5. The office shortlists, publishes the district 公示 from the round overview, and starts the window.
     page = sign_in("office")
     open_from_queue(page, "资格审查通过", name)
-    take(page, "列为建议人选")
+    take_move(page, "列为建议人选")
     page_home(page)
     page.get_by_role("link", name=str(round_), exact=True).first.click()
     page.get_by_role("link", name=f"编辑“{publicity.title}”").click()
@@ -164,8 +146,8 @@ def test_a_round_from_call_to_revocation_through_each_roles_screens(clock, demo_
     publicity.refresh_from_db()
     assert publicity.live and publicity.listings.filter(entry=entry).exists()
     open_from_queue(page_home(page), "建议人选", name)
-    take(page, "开始区级公示", {"名单在申报单位公示（张贴）的日期": "2024-12-02"})
-    expect(badge(page)).to_have_text("区级公示中")
+    take_move(page, "开始区级公示", {"名单在申报单位公示（张贴）的日期": "2024-12-02"})
+    expect(status_badge(page)).to_have_text("区级公示中")
     visitor = new_context().new_page()
     visitor.goto("/")
     visitor.get_by_role("link", name=re.compile(re.escape(publicity.title))).first.click()
@@ -177,14 +159,10 @@ def test_a_round_from_call_to_revocation_through_each_roles_screens(clock, demo_
     page.get_by_role("link", name="批量公示期满，组织实地考察").first.click()
     page.get_by_role("button", name="对所选申报办理“公示期满，组织实地考察”").click()
     page.locator("section[aria-labelledby=results-h]").get_by_role("link", name=name).click()
-    expect(badge(page)).to_have_text("实地考察")
-    inspection = page.locator("section[aria-labelledby=inspection-h]")
-    inspection.get_by_label("实地考察结果").select_option("no_objection")
-    inspection.get_by_label("考察情况").fill("经实地考察，群众评价良好，无异议。")
-    inspection.get_by_role("button", name="记录").click()
-    page.wait_for_load_state()
-    take(page, "提交区人才工作领导小组研究")
-    expect(badge(page)).to_have_text("领导小组研究")
+    expect(status_badge(page)).to_have_text("实地考察")
+    record_inspection(page)
+    take_move(page, "提交区人才工作领导小组研究")
+    expect(status_badge(page)).to_have_text("领导小组研究")
 
     # 7. The leading group approves the list at its meeting, with the minute number (Art 9(6)).
     page = sign_in("leader")
@@ -198,8 +176,8 @@ def test_a_round_from_call_to_revocation_through_each_roles_screens(clock, demo_
     clock.move_to(at(2025, 1, 10))
     page = sign_in("office")
     open_from_queue(page, "报区政府同意", name)
-    take(page, "区政府同意，公布名单并颁发证书", {"区政府办公室发文公布名单的日期": "2025-01-10"})
-    expect(badge(page)).to_have_text("管理期内")
+    take_move(page, "区政府同意，公布名单并颁发证书", {"区政府办公室发文公布名单的日期": "2025-01-10"})
+    expect(status_badge(page)).to_have_text("管理期内")
     entry.refresh_from_db()
     assert entry.certificate_number and entry.term_start == datetime.date(2025, 1, 10)
 
@@ -250,17 +228,17 @@ def test_a_round_from_call_to_revocation_through_each_roles_screens(clock, demo_
     page = sign_in("recommender")
     menu(page, "首席技师名册", "申报记录")
     page.get_by_role("link", name=name, exact=True).first.click()
-    take(
+    take_move(
         page,
         "提出取消资格",
         {"第十五条情形": "3", "事实发生日期": "2026-11-20", "书面说明（必填）": "经核查，所报发明专利系他人成果。"},
         confirm=True,
     )
-    expect(badge(page)).to_have_text("取消资格待批准")
+    expect(status_badge(page)).to_have_text("取消资格待批准")
     page = sign_in("office2")
     open_from_queue(page, "取消资格待批准", name)
-    take(page, "批准取消资格", {"书面说明（必填）": "经研究，批准取消其市中首席技师称号。"}, confirm=True)
-    expect(badge(page)).to_have_text("已取消资格")
+    take_move(page, "批准取消资格", {"书面说明（必填）": "经研究，批准取消其市中首席技师称号。"}, confirm=True)
+    expect(status_badge(page)).to_have_text("已取消资格")
     visitor.goto("/")
     visitor.get_by_role("link", name="证书查验").first.click()
     visitor.get_by_label("证书编号").fill(entry.certificate_number)

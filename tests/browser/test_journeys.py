@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from home.models import CallNoticePage
 from roster.models import Entry, ExpertScore, Objection, Person
 from tests.browser.conftest import login
+from tests.browser.steps import record_inspection, status_badge, take_move
 from tests.factories import PDF_BYTES, EntryFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
 from workflow import roles
 from workflow.states import Status
@@ -26,19 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def inspect_path(entry) -> str:
     return f"/admin/snippets/roster/entry/inspect/{entry.pk}/"
-
-
-def status_badge(page):
-    return page.locator("#summary-h .roster-badge")
-
-
-def take_move(page, label: str, fields: dict | None = None) -> None:
-    """Fills the fields of the move labelled `label` (found by their labels) and presses its button."""
-    move = page.locator(".roster-move").filter(has=page.get_by_role("button", name=label, exact=True))
-    for field_label, value in (fields or {}).items():
-        move.get_by_label(field_label).fill(value)
-    move.get_by_role("button", name=label, exact=True).click()
-    page.wait_for_load_state()
 
 
 def test_citizen_reads_the_policy_objects_in_the_live_publicity_and_reads_the_reply(portal, page, new_context):
@@ -255,11 +243,7 @@ def test_office_takes_entries_from_review_to_certificate(portal, new_context):
     page.goto(inspect_path(later))
     take_move(page, "公示期满，组织实地考察")
     expect(status_badge(page)).to_have_text("实地考察")
-    inspection = page.locator("section[aria-labelledby=inspection-h]")
-    inspection.get_by_label("实地考察结果").select_option("no_objection")
-    inspection.get_by_label("考察情况").fill("经实地考察，群众评价良好，无异议。")
-    inspection.get_by_role("button", name="记录").click()
-    page.wait_for_load_state()
+    record_inspection(page)
     expect(page.locator("section[aria-labelledby=summary-h]")).to_contain_text("无异议")
     take_move(page, "提交区人才工作领导小组研究")
     expect(status_badge(page)).to_have_text("领导小组研究")
