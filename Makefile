@@ -29,8 +29,8 @@ demo: $(VENV) $(MO)
 	$(PY) manage.py load_demo
 
 run: demo
-	@echo "门户网站： http://$(HOST)/   管理后台： http://$(HOST)/admin/"
-	$(PY) manage.py runserver $(HOST)
+	@echo "门户网站： http://$(HOST)/   管理后台： http://$(HOST)/admin/（后台任务与定时调度随之启动，邮件打印在本窗口）"
+	scripts/serve_dev.sh $(HOST)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ from wagtail.users.views import users as user_views
 
 from workflow import roles
 
+from .idnumber import validate_mobile
 from .models import StaffProfile, Unit, unit_id_of
 
 
@@ -51,8 +52,18 @@ class StaffAccountFields:
             empty_label="（不属于推荐单位）",
             help_text="推荐单位经办人必填：其只能看到和办理本单位的申报。",
         )
+        self.fields["mobile"] = forms.CharField(
+            required=False,
+            label="手机号码",
+            max_length=11,
+            validators=[validate_mobile],
+            help_text="选择以短信接收提醒时使用；只在本页显示。",
+        )
         if self.instance.pk:
             self.fields["unit"].initial = unit_id_of(self.instance)
+            self.fields["mobile"].initial = (
+                StaffProfile.objects.filter(user=self.instance).values_list("mobile", flat=True).first()
+            )
 
     def clean(self):
         data = super().clean()
@@ -67,7 +78,11 @@ class StaffAccountFields:
         user = super().save(commit=commit)
         recommender = any(g.name == roles.RECOMMENDER for g in self.cleaned_data.get("groups") or [])
         StaffProfile.objects.update_or_create(
-            user=user, defaults={"unit": self.cleaned_data.get("unit") if recommender else None}
+            user=user,
+            defaults={
+                "unit": self.cleaned_data.get("unit") if recommender else None,
+                "mobile": self.cleaned_data.get("mobile", ""),
+            },
         )
         user.__dict__.pop("_portal_unit_id", None)
         return user

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import twofactor
-from .views import allowance, audit, batch, documents, entries, objections, records, review, rounds
+from .views import allowance, audit, batch, documents, entries, inbox, objections, records, review, rounds
 
 urlpatterns = [
     path("2fa/verify/", twofactor.verify, name="roster_2fa_verify"),
@@ -41,6 +41,12 @@ urlpatterns = [
     path("roster/entries/<int:pk>/certificate.docx", documents.certificate_download, name="roster_certificate_docx"),
     path("roster/audit/access/", audit.audit_log, {"log": "access"}, name="roster_access_log"),
     path("roster/audit/security/", audit.audit_log, {"log": "security"}, name="roster_security_log"),
+    path("roster/inbox/", inbox.inbox, name="roster_inbox"),
+    path("roster/inbox/<int:pk>/", inbox.inbox_open, name="roster_inbox_open"),
+    path("roster/inbox/read-all/", inbox.inbox_read_all, name="roster_inbox_read_all"),
+    path("roster/inbox/settings/", inbox.inbox_settings, name="roster_inbox_settings"),
+    path("roster/mail/", inbox.mail_log, name="roster_mail_log"),
+    path("roster/mail/<int:pk>/resend/", inbox.mail_resend, name="roster_mail_resend"),
     path("roster/allowance/", allowance.allowance_runs, name="roster_allowance_runs"),
     path("roster/allowance/compute/", allowance.allowance_compute, name="roster_allowance_compute"),
     path("roster/allowance/<int:year>/", allowance.allowance_run_detail, name="roster_allowance_run"),

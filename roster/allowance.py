@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from workflow.states import Status
 
+from . import notify
 from .admin_forms import real_name
 from .models import AllowanceLine, AllowanceRun, Entry, TrackingEvaluation
 
@@ -158,6 +159,7 @@ def compute_run(year: int, user=None) -> AllowanceRun:
     run.computed_at, run.computed_by = timezone.now(), user
     run.computed_by_name = real_name(user)
     run.save()
+    notify.allowance_computed(run, user)
     return run
 
 
@@ -219,6 +221,7 @@ def approve_run(run: AllowanceRun, user) -> AllowanceRun:
     run.state, run.approved_at, run.approved_by = AllowanceRun.State.APPROVED, timezone.now(), user
     run.approved_by_name = real_name(user)
     run.save()
+    notify.allowance_approved(run, user)
     return run
 
 

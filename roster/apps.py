@@ -6,7 +6,10 @@ class RosterConfig(AppConfig):
     verbose_name = "首席技师名册"
 
     def ready(self):
-        from . import audit_signals  # noqa: F401 - connects the security-event receivers
+        from . import (
+            audit_signals,  # noqa: F401 - connects the security-event receivers
+            notify,  # noqa: F401 - connects the receivers that tell staff of objections and experts
+        )
         from .spreadsheets import escape_wagtail_csv
 
         escape_wagtail_csv()

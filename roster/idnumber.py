@@ -70,6 +70,14 @@ def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else "*" * len(value)
 
 
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_mobile(value: str) -> None:
+    if value and not MOBILE.match(value):
+        raise ValidationError("请填写11位手机号码，如 13800000000。")
+
+
 def mask_account(value: str) -> str:
     """A bank account shows only its last four digits outside the payment sheet."""
     value = value or ""

@@ -114,12 +114,18 @@ class StaffProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     unit = models.ForeignKey(Unit, verbose_name="所属推荐单位", null=True, blank=True, on_delete=models.PROTECT)
+    # For SMS reminders only (roster.sms); shown on the account form, never in a list or a message.
+    mobile = models.CharField("手机号码", max_length=11, blank=True, validators=[idnumber.validate_mobile])
 
     class Meta:
         verbose_name = "经办人所属单位"
 
     def __str__(self):
         return f"{self.user} · {self.unit or '—'}"
+
+
+# The account the daily job acts as (an office member that cannot sign in): told of nothing.
+SYSTEM_USERNAME = "system-daily"
 
 
 def unit_id_of(user) -> int | None:
@@ -955,3 +961,4 @@ class RevocationEvidence(models.Model):
 
 
 from .audit import PersonalDataAccess, SecurityEvent  # noqa: E402, F401 - the audit logs' models live in roster.audit
+from .inbox import Notification, NotificationPreference, OutgoingMail, ScheduledRun  # noqa: E402, F401

@@ -12,6 +12,7 @@ from wagtail.models import ModelLogEntry
 from workflow.errors import TransitionRefused
 from workflow.transitions import TRANSITIONS, may_take
 
+from . import notify
 from .models import Entry, Round
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def perform(entry: Entry, name: str, user, comment: str = "", **data) -> Entry:
             method(user=user, comment=comment, **data)
             entry.save()
             record(entry, name, user, source, comment, data)
+            notify.entry_moved(entry, name, user, comment)
     except TransitionRefused:
         _reload(entry)
         raise

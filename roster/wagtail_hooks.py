@@ -12,7 +12,7 @@ from workflow.powers import may
 from . import admin_urls
 from .dashboard import RosterPanel
 from .history import TransitionFormatter
-from .menus import PowerMenuItem
+from .menus import InboxMenuItem, PowerMenuItem
 from .models import Entry, Person, Round, Unit
 from .permissions import RowPermissionPolicy
 from .services import LOG_ACTION
@@ -121,3 +121,13 @@ def accounts_menu_item():
 def reset_second_factor_button(user, request_user):
     if may(request_user, "reset_second_factor") and user.pk != request_user.pk:
         yield ListingButton("重置双因素认证", reverse("roster_2fa_reset", args=(user.pk,)), priority=60)
+
+
+@hooks.register("register_admin_menu_item")
+def inbox_menu_item():
+    return InboxMenuItem("消息", reverse("roster_inbox"), icon_name="mail", order=50)
+
+
+@hooks.register("register_reports_menu_item")
+def mail_log_menu_item():
+    return PowerMenuItem("邮件发送记录", reverse("roster_mail_log"), icon_name="mail", order=1120, power="see_mail_log")

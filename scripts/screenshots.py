@@ -54,6 +54,9 @@ ROLE_SHOTS = {
         ("admin-batch", "/admin/roster/batch/pass_qualification/"),
         ("admin-objections", "/admin/roster/objections/?status="),
         ("admin-accounts", "/admin/users/new/"),
+        ("admin-inbox", "/admin/roster/inbox/"),
+        ("admin-inbox-settings", "/admin/roster/inbox/settings/"),
+        ("admin-mail-log", "/admin/roster/mail/"),
     ],
     "recommender": [
         ("admin-recommender-dashboard", "/admin/"),

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from tests.clock import NOW
+from tests.mailserver import queued_mail, smtp  # noqa: F401 - fixtures: the site's mail queue, a real SMTP server
 from workflow import roles
 
 # CI explores the same examples on every run, so that a landing never depends on luck.

@@ -17,6 +17,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from roster import allowance, services
+from roster.inbox import OutgoingMail
 from roster.models import (
     AllowanceRun,
     Entry,
@@ -153,6 +154,18 @@ def fingerprint():
         list(AllowanceRun.objects.order_by("pk").values_list("pk", "year", "state")),
         Person.objects.count(),
         ModelLogEntry.objects.count(),
+        list(OutgoingMail.objects.order_by("pk").values_list("pk", "state", "attempts")),
+    )
+
+
+def _failed_mail():
+    return OutgoingMail.objects.create(
+        from_email="noreply@example.cn",
+        to=["office@example.cn"],
+        subject="测试",
+        body="测试",
+        state="failed",
+        attempts=6,
     )
 
 
@@ -362,6 +375,18 @@ ENDPOINTS = [
     Endpoint("site-history-results", lambda w: "/admin/reports/site-history/results/", {OFFICE, LEADER, EDITOR, SUPER}),
     Endpoint("site-history-csv", lambda w: "/admin/reports/site-history/?export=csv", {OFFICE, LEADER, EDITOR, SUPER}),
     Endpoint("second-factor-accounts", custom("roster_2fa_accounts"), OFFICE_ONLY),
+    # Issue 13: every staff member has an inbox and its settings; the record of mail is the office's.
+    Endpoint("inbox", custom("roster_inbox"), set(ROLES) - {ANON}),
+    Endpoint("inbox-settings", custom("roster_inbox_settings"), set(ROLES) - {ANON}),
+    Endpoint("mail-log", custom("roster_mail_log"), OFFICE_ONLY),
+    Endpoint(
+        "mail-resend",
+        lambda w: reverse("roster_mail_resend", args=(_failed_mail().pk,)),
+        OFFICE_ONLY,
+        "post",
+        lambda w: {},
+        lambda w: reverse("roster_mail_log"),
+    ),
     # Usage, like history, needs add/change/delete rights (view-only roles read the inspect page).
     Endpoint("entry-usage", snippet("entry", "usage", lambda w: w.draft), {REC, OFFICE, SUPER}),
     Endpoint("person-usage", snippet("person", "usage", lambda w: w.draft.person), {REC, OFFICE, SUPER}),
@@ -690,6 +715,8 @@ def spec_powers(role, state, own, assigned) -> dict[str, bool]:
         "see_unapproved_allowance": role == OFFICE,
         # SPEC §2: the payee's bank account is an office-kept record.
         "keep_payee_data": office,
+        # Issue 13: the office watches the mail that could not be delivered.
+        "see_mail_log": office,
     }
     if role == SUPER:  # a superuser holds every power but an expert's own scoring and 回避
         return {power: power not in ("score", "declare_recusal") for power in table}

@@ -46,6 +46,8 @@ POWERS: dict[str, Power] = {
     "see_personal_numbers": Power("查看完整身份证号和电话", (Grant((OFFICE,)), Grant((RECOMMENDER,), OWN_UNIT))),
     "view_audit_log": Power("查看个人信息访问记录与安全事件记录", (Grant((OFFICE,)),)),
     "reset_second_factor": Power("重置他人的双因素认证", (Grant((OFFICE,)),)),
+    # Failed mails are the office's to see and send again (issue 13).
+    "see_mail_log": Power("查看邮件发送记录", (Grant((OFFICE,)),)),
     "see_dashboard": Power("工作台待办", (Grant((RECOMMENDER, OFFICE, EXPERT, LEADING_GROUP)),)),
     # An expert reads only its own scores (on the entry page); the office reads every expert's.
     "see_scores": Power("查看全部专家评分", (Grant((OFFICE,)),)),

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_password_validators",
     "django_password_validators.password_history",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +221,35 @@ CACHES["template_fragments"] = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # The largest body any form accepts: a 20 MB evidence file or document and the form around it.
 MAX_REQUEST_BYTES = 25 * 1024 * 1024
+
+# Mail: every message (the portal's notices and Wagtail's own) is stored and handed to a background
+# task (roster.mail); the task sends it through MAIL_DELIVERY_BACKEND, SMTP configured from the
+# environment. Without EMAIL_HOST, development prints the mails on the worker's console.
+EMAIL_BACKEND = "roster.mail.QueuedEmailBackend"
+MAIL_DELIVERY_BACKEND = os.environ.get(
+    "MAIL_DELIVERY_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "市中首席技师 <noreply@shizhong.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS goes through an adapter; no provider is reachable from here, so the default one only logs (masked).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "roster.sms.LoggingBackend")
+
+# Django's Tasks API: Wagtail's own tasks run at once ("default"); the portal's mail, SMS and scheduled
+# jobs are kept in the database ("portal") and run by `manage.py db_worker --queue-name portal`.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "portal": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["portal"]},
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "市中首席技师"

@@ -27,3 +27,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # The Wagtail editor previews pages in a frame of this same site, so SAMEORIGIN rather than DENY.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# Mail is delivered by SMTP in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS/EMAIL_USE_SSL); a server that refuses shows on the office's 邮件发送记录 page.
+MAIL_DELIVERY_BACKEND = os.environ.get("MAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -11,7 +11,9 @@ from wagtail.models import Page
 from home.demo import load_demo_site, publish_round_notices
 from home.models import PolicyPage
 from home.policy_import import import_policy
+from roster import notify
 from roster.demo import REVISION_NUMBER, REVISION_SOURCE, RULES_2020, STAFF, load_demo_roster
+from roster.reminders import send_reminders
 from roster.seeding import at
 
 # The demo revision was published a week before it took effect.
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         User = get_user_model()
         first_run = not User.objects.filter(username="admin").exists()
         password = secrets.token_urlsafe(12) if first_run else None
-        with transaction.atomic():
+        with transaction.atomic(), notify.quietly():
             pages = load_demo_site()
             call_command("import_policy", stdout=self.stdout)
             policy_2020 = PolicyPage.objects.get(document_number=RULES_2020)
@@ -47,6 +49,9 @@ class Command(BaseCommand):
                     results_list=demo.reached("certify"),
                     document_number=plan.document_number,
                 )
+            # What waits for each demo user today, in the inboxes (not mailed).
+            with notify.quietly(inbox=True):
+                send_reminders()
         call_command("update_index", verbosity=0)
         today = timezone.localdate()
         current = rounds[-1].round if rounds else None

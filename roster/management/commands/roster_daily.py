@@ -6,14 +6,12 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from roster.models import Entry
+from roster.models import SYSTEM_USERNAME, Entry
 from roster.pseudonymise import pseudonymise_due
 from roster.services import perform
 from workflow import roles
 from workflow.errors import TransitionRefused
 from workflow.states import Status
-
-SYSTEM_USERNAME = "system-daily"
 
 
 def system_user():
