@@ -134,7 +134,8 @@ _TRANSITIONS = dict(
         "第九条第二项",
         RECOMMENDER_ONLY,
         guards=(g.unit_not_banned, g.unit_publicity_ended, g.no_open_unit_objection),
-        tells=(OFFICE,), told_as="submitted",
+        tells=(OFFICE,),
+        told_as="submitted",
     ),
     reject_after_unit_publicity=Transition(
         "单位公示异议成立，不予推荐",
@@ -158,7 +159,8 @@ _TRANSITIONS = dict(
         "第九条第三项",
         RECOMMENDER_ONLY,
         guards=(g.unit_not_banned, g.materials_complete),
-        tells=(OFFICE,), told_as="submitted",
+        tells=(OFFICE,),
+        told_as="submitted",
     ),
     fail_qualification=Transition(
         "资格审查不通过",
@@ -234,7 +236,8 @@ _TRANSITIONS = dict(
         "第九条第六项",
         OFFICE_ONLY,
         guards=(g.inspection_without_objection, g.no_open_objection),
-        tells=(LEADING_GROUP,), told_as="list_submitted",
+        tells=(LEADING_GROUP,),
+        told_as="list_submitted",
     ),
     submit_to_government=Transition(
         "研究通过，报区政府同意",
@@ -246,7 +249,8 @@ _TRANSITIONS = dict(
             "minute_number": forms.CharField(label="会议纪要号", required=False, max_length=60),
         },
         batch=True,
-        tells=(OFFICE,), told_as="list_approved",
+        tells=(OFFICE,),
+        told_as="list_approved",
     ),
     certify=Transition(
         "区政府同意，公布名单并颁发证书",
@@ -332,7 +336,8 @@ _TRANSITIONS = dict(
             "fact_date": _date("事实发生日期", required=False, help_text="第四项可不填"),
         },
         task=False,
-        tells=(OFFICE,), told_as="revocation",
+        tells=(OFFICE,),
+        told_as="revocation",
     ),
     approve_revocation=Transition(
         "批准取消资格",
