@@ -123,13 +123,27 @@ def resend(mail: OutgoingMail) -> None:
 
 
 def requeue_stalled(now: datetime.datetime | None = None) -> int:
-    """Scheduler safety net: a mail left waiting (its task lost, say, in a crash between commit and
-    enqueue) is enqueued again. A mail already sent is skipped by the task, so this never sends twice."""
+    """Scheduler safety net: a mail left waiting with no task to send it (lost, say, in a crash between
+    the commit and the enqueue) is enqueued again. A mail already sent is skipped by the task, so this
+    never sends twice."""
+    from django_tasks_db.models import DBTaskResult
+
     now = now or timezone.now()
-    stalled = OutgoingMail.objects.filter(
-        state__in=[OutgoingMail.State.PENDING, OutgoingMail.State.RETRYING],
-        created_at__lt=now - datetime.timedelta(minutes=10),
-    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=now - datetime.timedelta(minutes=10)))
+    queued = {
+        row["args"][0]
+        for row in DBTaskResult.objects.filter(
+            task_path=deliver_mail.module_path, status__in=["READY", "RUNNING"]
+        ).values_list("args_kwargs", flat=True)
+        if row.get("args")
+    }
+    stalled = (
+        OutgoingMail.objects.filter(
+            state__in=[OutgoingMail.State.PENDING, OutgoingMail.State.RETRYING],
+            created_at__lt=now - datetime.timedelta(minutes=10),
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .exclude(pk__in=queued)
+    )
     count = 0
     for mail in stalled:
         schedule(mail)

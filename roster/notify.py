@@ -24,7 +24,7 @@ from workflow.transitions import TRANSITIONS
 from . import sms
 from .admin_forms import real_name
 from .inbox import Delivery, Event, Notification, NotificationPreference
-from .models import SYSTEM_USERNAME, Entry, Objection, Round, unit_id_of
+from .models import SYSTEM_USERNAME, Entry, Objection, Round
 from .permissions import visible_entries
 
 SUBJECT_PREFIX = "【市中首席技师】"
@@ -131,7 +131,7 @@ def _in_scope(users, entry: Entry) -> list:
 
 
 def unit_recommenders(entry: Entry) -> list:
-    return [user for user in members(roles.RECOMMENDER) if unit_id_of(user) == entry.unit_id]
+    return list(members(roles.RECOMMENDER).filter(staff_profile__unit_id=entry.unit_id))
 
 
 def entry_moved(entry: Entry, name: str, actor, comment: str = "") -> None:

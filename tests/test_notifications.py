@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from roster.allowance import approve_run, compute_run
 from roster.inbox import Delivery, Event, Notification, NotificationPreference, OutgoingMail, ScheduledRun
+from roster.mail import requeue_stalled
 from roster.models import Entry, StaffProfile
 from roster.reminders import enqueue_job
 from roster.services import perform
@@ -340,3 +341,26 @@ def test_wagtails_moderation_notice_reaches_the_office_through_the_queue(cast, d
     to_office = smtp.received.to(cast.o1.email)
     assert to_office and "送审的申报通知" in to_office[0]["subject"]
     assert cast.rec_a.email not in smtp.received.recipients()
+
+
+def test_a_mail_whose_task_was_lost_is_sent_by_the_sweep_once(cast, smtp):
+    """A crash between the commit and the enqueue leaves a stored mail with no task: the scheduler's
+    sweep enqueues it again, once, however many sweeps run before the worker does."""
+    lost = OutgoingMail.objects.create(
+        from_email="noreply@example.cn", to=[cast.o1.email], subject="滞留的邮件", body="测试正文"
+    )
+    assert not DBTaskResult.objects.exists()
+    later = timezone.now() + datetime.timedelta(minutes=20)
+    with time_machine.travel(later, tick=False):
+        # Two sweeps before any worker has run: one delivery task.
+        assert requeue_stalled() == 1 and requeue_stalled() == 0
+    assert DBTaskResult.objects.filter(task_path="roster.mail.deliver_mail").count() == 1
+    with time_machine.travel(later + datetime.timedelta(minutes=15), tick=False):
+        run_worker()
+        # The scheduled sweep, through the worker, finds nothing left to send.
+        call_command("roster_scheduler", "--now", "mail_sweep", stdout=SimpleNamespace(write=lambda s: None))
+        run_worker()
+    assert [m["subject"] for m in smtp.received.messages] == ["滞留的邮件"]
+    lost.refresh_from_db()
+    assert lost.state == OutgoingMail.State.SENT
+    assert DBTaskResult.objects.filter(task_path="roster.reminders.mail_sweep_task", status="SUCCESSFUL").exists()

@@ -1,4 +1,4 @@
-"""Steps the browser journeys share: the entry page's status badge and its move forms."""
+"""Steps the browser journeys share: the admin sidebar, the entry page's status badge and its move forms."""
 
 from playwright.sync_api import expect
 
@@ -30,4 +30,29 @@ def record_inspection(page) -> None:
     inspection.get_by_label("实地考察结果").select_option("no_objection")
     inspection.get_by_label("考察情况").fill("经实地考察，群众评价良好，无异议。")
     inspection.get_by_role("button", name="记录").click()
+    page.wait_for_load_state()
+
+
+def open_sidebar(page) -> None:
+    """On a phone the sidebar starts closed: its toggle opens it."""
+    toggle = page.get_by_role("button", name="切换侧边栏")
+    if toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+
+
+def page_home(page):
+    """Back to the dashboard by the sidebar's 控制面板 link."""
+    open_sidebar(page)
+    page.get_by_role("link", name="控制面板").click()
+    return page
+
+
+def menu(page, *labels: str) -> None:
+    """Follows the admin sidebar: a group, then its item (or a top-level item)."""
+    open_sidebar(page)
+    sidebar = page.get_by_role("complementary", name="边栏")
+    for label in labels:
+        sidebar.get_by_role("link", name=label, exact=True).or_(
+            sidebar.get_by_role("button", name=label, exact=True)
+        ).first.click()
     page.wait_for_load_state()

@@ -4,8 +4,11 @@ never by typing an address; a move that ends a case is confirmed in a dialog nam
 import pytest
 from playwright.sync_api import expect
 
+from roster.inbox import NotificationPreference
+from roster.models import Entry, StaffProfile
+from roster.services import perform
 from tests.browser.conftest import login
-from tests.browser.steps import status_badge
+from tests.browser.steps import menu, status_badge
 from tests.factories import EntryFactory, UserFactory
 from workflow import roles
 from workflow.states import Status
@@ -81,3 +84,27 @@ def test_publicity_and_results_lists_read_as_cards_on_a_phone(portal, new_contex
     number = page.locator("td[data-label='证书编号']").first
     box = number.bounding_box()
     assert box["height"] < 40, "the certificate number wrapped"
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_office_reads_a_message_in_its_inbox_and_chooses_the_digest(portal, new_context, width):
+    """Issue 13: the menu counts the unread messages; a message leads to its record and is then read;
+    each kind of message can come in the daily digest instead."""
+    recommender = UserFactory(role=roles.RECOMMENDER)
+    entry = EntryFactory(round=portal["round"], status=S.UNIT_PUBLICITY)
+    StaffProfile.objects.update_or_create(user=recommender, defaults={"unit": entry.unit})
+    office = UserFactory(role=roles.OFFICE)
+    perform(Entry.objects.get(pk=entry.pk), "submit", recommender)
+    page = login(new_context(viewport={"width": width, "height": 900}), office)
+
+    menu(page, "消息（1条未读）")
+    page.get_by_role("link", name=f"未读 {entry.person.name}的申报：上报区选拔管理工作办公室").click()
+    expect(status_badge(page)).to_have_text("已上报")
+    menu(page, "消息")
+    expect(page.get_by_text("没有未读消息。")).to_be_visible()
+
+    page.get_by_role("link", name="消息提醒设置").click()
+    page.get_by_label("新的申报上报").select_option("digest")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("消息提醒设置已保存。")).to_be_visible()
+    assert NotificationPreference.objects.get(user=office, event="submitted").delivery == "digest"

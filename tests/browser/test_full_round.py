@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from roster.models import AllowanceRun, Entry
 from tests.browser.conftest import login
-from tests.browser.steps import record_inspection, status_badge, take_move
+from tests.browser.steps import menu, page_home, record_inspection, status_badge, take_move
 from tests.factories import EntryFactory, PersonFactory, UnitFactory, UserFactory
 from workflow import roles
 from workflow.states import Status
@@ -41,31 +41,6 @@ def open_from_queue(page, queue: str, name: str) -> None:
     page.locator("section.roster-section").get_by_role("link", name=queue, exact=True).first.click()
     page.get_by_role("link", name=name, exact=True).first.click()
     expect(page.locator("#summary-h")).to_contain_text(name)
-
-
-def open_sidebar(page) -> None:
-    """On a phone the sidebar starts closed: its toggle opens it."""
-    toggle = page.get_by_role("button", name="切换侧边栏")
-    if toggle.get_attribute("aria-expanded") == "false":
-        toggle.click()
-
-
-def page_home(page):
-    """Back to the dashboard by the sidebar's 控制面板 link."""
-    open_sidebar(page)
-    page.get_by_role("link", name="控制面板").click()
-    return page
-
-
-def menu(page, *labels: str) -> None:
-    """Follows the admin sidebar: a group, then its item (or a top-level item)."""
-    open_sidebar(page)
-    sidebar = page.get_by_role("complementary", name="边栏")
-    for label in labels:
-        sidebar.get_by_role("link", name=label, exact=True).or_(
-            sidebar.get_by_role("button", name=label, exact=True)
-        ).first.click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("width", [1366, 390])
