@@ -121,6 +121,43 @@ def tell(users, event: str, title: str, body: str, path: str = "", key: str = ""
     return sent
 
 
+@contextlib.contextmanager
+def batched(label: str):
+    """A batch of moves (roster.views.batch) tells each user once: the messages its moves would give are
+    held, then merged per user and kind into one that lists the entries."""
+    _state.held = []
+    try:
+        yield
+    finally:
+        held, _state.held = _state.held, None
+        _flush(held, label)
+
+
+def _flush(held: list, label: str) -> None:
+    by_user = {}
+    for users, event, title, body, path in held:
+        for user in users:
+            by_user.setdefault((user.pk, event), (user, []))[1].append((title, body, path))
+    for (_pk, event), (user, items) in by_user.items():
+        if len(items) == 1:
+            tell([user], event, *items[0])
+            continue
+        body = f"以下{len(items)}份申报已批量办理“{label}”：\n" + "\n".join(
+            f"{n}. {item_body.splitlines()[0]}" for n, (_t, item_body, _p) in enumerate(items, 1)
+        )
+        tell(
+            [user], event, f"{len(items)}份申报已批量办理：{label}", body, reverse("wagtailsnippets_roster_entry:list")
+        )
+
+
+def _tell_entry(users, event, title, body, path) -> None:
+    held = getattr(_state, "held", None)
+    if held is not None:
+        held.append((list(users), event, title, body, path))
+    else:
+        tell(users, event, title, body, path)
+
+
 def _entry_path(entry: Entry) -> str:
     return reverse("wagtailsnippets_roster_entry:inspect", args=(entry.pk,))
 
@@ -153,10 +190,10 @@ def entry_moved(entry: Entry, name: str, actor, comment: str = "") -> None:
     path = _entry_path(entry)
     actor_pk = getattr(actor, "pk", None)
     unit_side = [u for u in unit_recommenders(entry) if u.pk != actor_pk]
-    tell(unit_side, Event.ENTRY_MOVED, title, body, path)
+    _tell_entry(unit_side, Event.ENTRY_MOVED, title, body, path)
     if t.tells:
         others = [u for u in members(*t.tells) if u.pk != actor_pk and u.pk not in {x.pk for x in unit_side}]
-        tell(_in_scope(others, entry), t.told_as, title, body, path)
+        _tell_entry(_in_scope(others, entry), t.told_as, title, body, path)
 
 
 def objection_filed(objection) -> None:

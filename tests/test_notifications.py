@@ -364,3 +364,20 @@ def test_a_mail_whose_task_was_lost_is_sent_by_the_sweep_once(cast, smtp):
     lost.refresh_from_db()
     assert lost.state == OutgoingMail.State.SENT
     assert DBTaskResult.objects.filter(task_path="roster.reminders.mail_sweep_task", status="SUCCESSFUL").exists()
+
+
+def test_a_batch_tells_each_user_once_listing_the_entries(cast, smtp, client):
+    first = entry_of(cast, S.LEADING_GROUP_REVIEW)
+    second = entry_of(cast, S.LEADING_GROUP_REVIEW, round=first.round)
+    client.force_login(cast.leader)
+    client.post(
+        reverse("roster_batch", args=("submit_to_government",)),
+        {"entries": [first.pk, second.pk], "comment": "", "minute_number": "区人才办纪要〔2026〕5号"},
+    )
+    assert Entry.objects.filter(status=S.GOVERNMENT_REVIEW).count() == 2
+    run_worker()
+    for user in (cast.o1, cast.o2, cast.rec_a):
+        mails = smtp.received.to(user.email)
+        assert [m["subject"] for m in mails] == ["【市中首席技师】2份申报已批量办理：研究通过，报区政府同意"]
+        assert first.person.name in mails[0]["body"] and second.person.name in mails[0]["body"]
+    assert smtp.received.recipients() == addresses(cast.o1, cast.o2, cast.rec_a)

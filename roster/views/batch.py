@@ -8,7 +8,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from roster import services
+from roster import notify, services
 from roster.forms import BatchMoveForm
 from roster.permissions import visible_entries, visible_rounds
 from workflow.errors import TransitionRefused
@@ -75,13 +75,15 @@ def batch_move(request, name):
 def _perform_each(form, name, user) -> list[dict]:
     comment, data = form.cleaned_data["comment"], form.data_for_perform()
     results = []
-    for entry in form.cleaned_data["entries"]:
-        try:
-            services.perform(entry, name, user, comment=comment, **data)
-        except TransitionRefused as exc:
-            results.append({"entry": entry, "done": False, "text": f"未办理：{exc}"})
-        else:
-            results.append(
-                {"entry": entry, "done": True, "text": f"已办理，现在的状态是“{entry.get_status_display()}”。"}
-            )
+    # Each user hears of the batch once, not once per entry.
+    with notify.batched(TRANSITIONS[name].label):
+        for entry in form.cleaned_data["entries"]:
+            try:
+                services.perform(entry, name, user, comment=comment, **data)
+            except TransitionRefused as exc:
+                results.append({"entry": entry, "done": False, "text": f"未办理：{exc}"})
+            else:
+                results.append(
+                    {"entry": entry, "done": True, "text": f"已办理，现在的状态是“{entry.get_status_display()}”。"}
+                )
     return results
