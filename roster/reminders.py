@@ -173,6 +173,19 @@ def send_digests() -> int:
 def run_daily() -> str:
     out = io.StringIO()
     call_command("roster_daily", stdout=out, stderr=out)
+    # Finished background tasks are kept 30 days (failed ones 90) for the record, then removed.
+    call_command(
+        "prune_db_task_results",
+        "--backend",
+        "portal",
+        "--queue-name",
+        "portal",
+        "--min-age-days",
+        "30",
+        "--failed-min-age-days",
+        "90",
+        stdout=out,
+    )
     return out.getvalue()
 
 

@@ -19,7 +19,7 @@ from roster.allowance import approve_run, compute_run
 from roster.inbox import Delivery, Event, Notification, NotificationPreference, OutgoingMail, ScheduledRun
 from roster.mail import requeue_stalled
 from roster.models import Entry, StaffProfile
-from roster.reminders import enqueue_job
+from roster.reminders import digest_task, enqueue_job
 from roster.services import perform
 from tests.factories import EntryFactory, ObjectionFactory, PersonFactory, RoundFactory, UnitFactory, UserFactory
 from tests.mailserver import run_worker, start_quiet
@@ -215,10 +215,17 @@ def test_two_schedulers_claim_each_slot_once(cast):
 def test_the_daily_job_runs_through_the_worker(cast):
     entry = entry_of(cast, S.ACTIVE)
     start_quiet()
-    with time_machine.travel(datetime.datetime.combine(entry.term_end, datetime.time(2)).astimezone(), tick=False):
+    night = datetime.datetime.combine(entry.term_end, datetime.time(2)).astimezone()
+    with time_machine.travel(night - datetime.timedelta(days=40), tick=False):
+        digest_task.enqueue()
+        run_worker()
+    with time_machine.travel(night, tick=False):
         call_command("roster_scheduler", "--now", "daily", stdout=SimpleNamespace(write=lambda s: None))
         run_worker()
     assert Entry.objects.get(pk=entry.pk).status == S.TERM_ENDED
+    # The daily job also clears finished tasks older than 30 days.
+    assert not DBTaskResult.objects.filter(task_path="roster.reminders.digest_task").exists()
+    assert DBTaskResult.objects.filter(task_path="roster.reminders.daily_task", status="SUCCESSFUL").exists()
     # The office is told by the unit's side only: the term's end is the unit's entry moving.
     assert Notification.objects.filter(recipient=cast.rec_a, event=Event.ENTRY_MOVED).count() == 1
 
@@ -381,3 +388,36 @@ def test_a_batch_tells_each_user_once_listing_the_entries(cast, smtp, client):
         assert [m["subject"] for m in mails] == ["【市中首席技师】2份申报已批量办理：研究通过，报区政府同意"]
         assert first.person.name in mails[0]["body"] and second.person.name in mails[0]["body"]
     assert smtp.received.recipients() == addresses(cast.o1, cast.o2, cast.rec_a)
+
+
+def test_a_revocation_proposed_tells_the_office_that_must_decide_it(cast, smtp):
+    titled = entry_of(cast, S.ACTIVE)
+    perform(
+        titled, "propose_revocation", cast.o1, comment="受到刑事处罚", ground=3, fact_date=datetime.date(2026, 10, 1)
+    )
+    run_worker()
+    # The proposer is not told of its own proposal; the second office user, who decides it, is.
+    assert smtp.received.recipients() == addresses(cast.o2, cast.rec_a)
+    assert Notification.objects.get(recipient=cast.o2).event == Event.REVOCATION
+    assert "依据第十五条" in smtp.received.to(cast.o2.email)[0]["body"]
+
+
+def test_windows_and_terms_ending_are_reminded_to_those_who_act_on_them(cast, smtp):
+    window = entry_of(cast, S.UNIT_PUBLICITY, unit_publicity_start=datetime.date(2026, 11, 20))
+    term = entry_of(cast, S.ACTIVE, term_end=datetime.date(2027, 1, 20))
+    call_command("roster_scheduler", "--now", "reminders", stdout=SimpleNamespace(write=lambda s: None))
+    run_worker()
+    told = {(n.recipient_id, n.event) for n in Notification.objects.exclude(event=Event.CALENDAR_MISSING)}
+    assert told == {
+        (cast.rec_a.pk, Event.WINDOW_ENDING),
+        (cast.o1.pk, Event.WINDOW_ENDING),
+        (cast.o2.pk, Event.WINDOW_ENDING),
+        (cast.o1.pk, Event.TERM_ENDING),
+        (cast.o2.pk, Event.TERM_ENDING),
+    }
+    to_unit = smtp.received.to(cast.rec_a.email)
+    assert [m["subject"] for m in to_unit] == [f"【市中首席技师】{window.person.name}的单位公示即将期满"]
+    assert "至2026-11-26" in to_unit[0]["body"]
+    term_mail = next(m for m in smtp.received.to(cast.o1.email) if term.person.name in m["subject"])
+    assert term_mail["subject"] == f"【市中首席技师】{term.person.name}的管理期将于2027-01-20届满"
+    assert cast.rec_b.email not in smtp.received.recipients()
