@@ -92,3 +92,19 @@ def test_two_certify_calls_never_share_a_certificate_number():
     assert len(numbers) == len(set(numbers))
     assert len(numbers) == sum(1 for r in results if r[0] == "ok")
     assert all("证书编号" in r[1] or "他人" in r[1] for r in results if r[0] == "refused")
+
+
+def test_schedulers_on_two_nodes_at_the_same_moment_enqueue_the_daily_job_once():
+    """Issue 13: the slot's claim is the lock; eight schedulers firing together enqueue one task."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from roster.reminders import enqueue_job
+
+    def fire(node):
+        with transaction.atomic():
+            return enqueue_job("daily", node=node)
+
+    results = run_threads([lambda n=n: fire(f"节点{n}") for n in range(8)])
+    assert sorted(value for _, value in results) == [False] * 7 + [True]
+    assert DBTaskResult.objects.filter(task_path="roster.reminders.daily_task").count() == 1
