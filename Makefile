@@ -46,8 +46,9 @@ test-sqlite: $(VENV)/.dev $(MO)
 	$(VENV)/bin/pytest -m "not browser" -n 2
 
 # The database tests again on PostgreSQL: DATABASE_URL's server, or an embedded one (scripts/with_postgres.py).
+# Two workers, each with its own test database on the one server (CI has two cores).
 test-postgres: $(VENV)/.dev $(MO)
-	$(PY) scripts/with_postgres.py $(VENV)/bin/pytest -p no:cacheprovider -m "not browser and not walk"
+	$(PY) scripts/with_postgres.py $(VENV)/bin/pytest -p no:cacheprovider -m "not browser and not walk" -n 2
 
 # The non-browser suite on SQLite again with the system clock moved forward (Debian's libfaketime, unpacked
 # by scripts/ensure_faketime.sh): the product lives for years after a test is written.
