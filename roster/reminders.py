@@ -22,7 +22,7 @@ from workflow.states import Status
 
 from . import dashboard, mail, notify
 from .admin_forms import real_name
-from .inbox import Delivery, Event, Notification, ScheduledRun
+from .inbox import Delivery, Event, Notification, OutgoingMail, ScheduledRun
 from .models import Round
 
 REVIEW_WARNING_WORKDAYS = 3
@@ -173,6 +173,11 @@ def send_digests() -> int:
 def run_daily() -> str:
     out = io.StringIO()
     call_command("roster_daily", stdout=out, stderr=out)
+    # Mail delivered over 90 days ago leaves the record (its message stays in the recipient's inbox).
+    gone, _ = OutgoingMail.objects.filter(
+        state=OutgoingMail.State.SENT, sent_at__lt=timezone.now() - datetime.timedelta(days=90)
+    ).delete()
+    out.write(f"删除90天前已发送的邮件记录 {gone} 封。\n")
     # Finished background tasks are kept 30 days (failed ones 90) for the record, then removed.
     call_command(
         "prune_db_task_results",

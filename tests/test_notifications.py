@@ -219,6 +219,15 @@ def test_the_daily_job_runs_through_the_worker(cast):
     with time_machine.travel(night - datetime.timedelta(days=40), tick=False):
         digest_task.enqueue()
         run_worker()
+    old, recent = (
+        OutgoingMail.objects.create(
+            from_email="noreply@example.cn", to=["a@example.cn"], subject=subject, body="正文", state="sent", sent_at=at
+        )
+        for subject, at in (
+            ("旧邮件", night - datetime.timedelta(days=100)),
+            ("近期邮件", night - datetime.timedelta(days=10)),
+        )
+    )
     with time_machine.travel(night, tick=False):
         call_command("roster_scheduler", "--now", "daily", stdout=SimpleNamespace(write=lambda s: None))
         run_worker()
@@ -226,6 +235,10 @@ def test_the_daily_job_runs_through_the_worker(cast):
     # The daily job also clears finished tasks older than 30 days.
     assert not DBTaskResult.objects.filter(task_path="roster.reminders.digest_task").exists()
     assert DBTaskResult.objects.filter(task_path="roster.reminders.daily_task", status="SUCCESSFUL").exists()
+    # And the record of mail delivered over 90 days ago.
+    assert list(OutgoingMail.objects.filter(pk__in=[old.pk, recent.pk]).values_list("subject", flat=True)) == [
+        "近期邮件"
+    ]
     # The office is told by the unit's side only: the term's end is the unit's entry moving.
     assert Notification.objects.filter(recipient=cast.rec_a, event=Event.ENTRY_MOVED).count() == 1
 
