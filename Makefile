@@ -37,6 +37,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
+	$(PY) -m portal.support
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
